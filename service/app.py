@@ -1,0 +1,52 @@
+"""The FastAPI application: wiring only (engine life cycle, routers, the error map)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import sessionmaker
+
+from service.db import database_url, make_engine
+from service.errors import SpotcheckError
+from service.routes import ROUTERS
+from service.settings import Settings, get_settings
+
+DESCRIPTION = """
+甘肃省自建房安全专项整治抽查评估服务 — spot-check evaluation of hazardous self-built houses in Gansu.
+
+All coordinates are CGCS2000 lon/lat (EPSG:4490), equal to WGS84 at map scale. GeoJSON responses are
+`application/geo+json`. Errors are JSON `{code, message (zh-CN), message_en}`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the engine is made at start-up and disposed at shutdown."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(database_url(settings.db), pool_size=settings.db.pool_size)
+        app.state.engine = engine
+        app.state.sessionmaker = sessionmaker(engine, expire_on_commit=False)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="spotcheck 自建房抽查评估",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(SpotcheckError)
+    async def _domain_error(request: Request, exc: SpotcheckError) -> JSONResponse:
+        return JSONResponse(exc.to_dict(), status_code=exc.status_code)
+
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

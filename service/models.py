@@ -1,0 +1,198 @@
+"""Table models. The schema itself is made by Alembic migrations (``service/migrations``); these classes
+mirror it for queries, and a test proves the two agree.
+
+Positions are stored in CGCS2000 lon/lat (EPSG:4490, equal to WGS84 at map scale); metric work
+transforms to the Gauss-Kruger zone of the place (see ``geo.crs``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    MetaData,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from geo.crs import CGCS2000
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with stable constraint names (migrations refer to them)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _point() -> Geometry:
+    return Geometry("POINT", srid=CGCS2000, spatial_index=False)
+
+
+def _multipolygon() -> Geometry:
+    return Geometry("MULTIPOLYGON", srid=CGCS2000, spatial_index=False)
+
+
+class Dataset(Base):
+    """Provenance of a loaded data set: where it came from, its version, licence, CRS and vintage."""
+
+    __tablename__ = "dataset"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+    version: Mapped[str] = mapped_column(Text)
+    licence: Mapped[str] = mapped_column(Text)
+    crs: Mapped[str] = mapped_column(Text)
+    vintage: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    synthetic: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    note: Mapped[str | None] = mapped_column(Text)
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Division(Base):
+    """A node of the administrative tree: province, city/prefecture, county, township/street."""
+
+    __tablename__ = "division"
+    __table_args__ = (
+        Index("ix_division_geom", "geom", postgresql_using="gist"),
+        Index("ix_division_parent_code", "parent_code"),
+        Index("ix_division_level", "level"),
+    )
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    level: Mapped[str] = mapped_column(String(16))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"))
+    township_kind: Mapped[str | None] = mapped_column(String(16))
+    geom = mapped_column(_multipolygon(), nullable=True)
+    geom_dataset: Mapped[str | None] = mapped_column(ForeignKey("dataset.name"))
+    approximate: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    synthetic: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class SamplingUnit(Base):
+    """A unit of the county draw: every county-level division; 嘉峪关 and 兰州新区 stand alone."""
+
+    __tablename__ = "sampling_unit"
+    __table_args__ = (Index("ix_sampling_unit_city_code", "city_code"),)
+
+    code: Mapped[str] = mapped_column(ForeignKey("division.code"), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    city_code: Mapped[str] = mapped_column(ForeignKey("division.code"))
+    is_city_seat: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    stands_alone: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+
+
+class House(Base):
+    """A self-built house of the platform's survey (自建房)."""
+
+    __tablename__ = "house"
+    __table_args__ = (
+        Index("ix_house_geom", "geom", postgresql_using="gist"),
+        Index("ix_house_county_code", "county_code"),
+        Index("ix_house_township_code", "township_code"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    survey_code: Mapped[str] = mapped_column(Text, unique=True)
+    census_no: Mapped[str | None] = mapped_column(Text)
+    county_code: Mapped[str] = mapped_column(ForeignKey("division.code"))
+    township_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"))
+    village: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text)
+    geom = mapped_column(_point(), nullable=False)
+    source_crs: Mapped[str] = mapped_column(String(16))
+    use_class: Mapped[str] = mapped_column(String(16))
+    business_type: Mapped[str | None] = mapped_column(String(24))
+    area_type: Mapped[str | None] = mapped_column(String(24))
+    structure: Mapped[str | None] = mapped_column(String(24))
+    floors: Mapped[int | None] = mapped_column(SmallInteger)
+    floors_band: Mapped[str | None] = mapped_column(String(16))
+    floor_area_m2: Mapped[float | None] = mapped_column(Numeric(10, 1))
+    build_year: Mapped[int | None] = mapped_column(SmallInteger)
+    build_era: Mapped[str | None] = mapped_column(String(16))
+    alterations: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'"))
+    geohazards: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'"))
+    synthetic: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class HazardRecord(Base):
+    """One hazard record of a house. A change of grade closes the record and opens the next one."""
+
+    __tablename__ = "hazard_record"
+    __table_args__ = (
+        Index("ix_hazard_record_house_id", "house_id"),
+        Index(
+            "uq_hazard_record_one_open_per_house",
+            "house_id",
+            unique=True,
+            postgresql_where=text("closed_on IS NULL"),
+        ),
+        CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="closed_after_opened"),
+        CheckConstraint(
+            "NOT closed_out OR rectification_status = 'done'", name="close_out_needs_rectification_done"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    house_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("house.id", ondelete="CASCADE"))
+    record_code: Mapped[str | None] = mapped_column(Text)
+    initial_determination: Mapped[str] = mapped_column(String(16))
+    hazard_grade: Mapped[str] = mapped_column(String(16))
+    appraisal_status: Mapped[str | None] = mapped_column(String(16))
+    appraisal_standard: Mapped[str | None] = mapped_column(String(16))
+    appraisal_grade: Mapped[str | None] = mapped_column(String(4))
+    rectification_status: Mapped[str] = mapped_column(String(16))
+    rectification_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    measures: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'"))
+    closed_out: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    closed_out_on: Mapped[dt.date | None] = mapped_column(Date)
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    superseded_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("hazard_record.id"))
+    synthetic: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+
+
+class SensitiveSite(Base):
+    """A college, school or kindergarten (hospital as an extension) around which hazards are checked first."""
+
+    __tablename__ = "sensitive_site"
+    __table_args__ = (
+        Index("ix_sensitive_site_geom", "geom", postgresql_using="gist"),
+        Index("ix_sensitive_site_kind", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(Text)
+    county_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"))
+    address: Mapped[str | None] = mapped_column(Text)
+    geom = mapped_column(_point(), nullable=False)
+    source: Mapped[str | None] = mapped_column(Text)
+    synthetic: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))

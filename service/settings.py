@@ -1,0 +1,87 @@
+"""Settings, grouped by concern, read from the environment (prefix ``SPOTCHECK_``; ``DATABASE_URL`` too).
+
+No setting has a secret default: the embedded database generates its own password, and an external
+database comes with its URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_embedded_root() -> Path:
+    """Where the embedded cluster lives when no directory is configured.
+
+    As root the cluster is run by the ``postgres`` user, which must be able to traverse every parent
+    directory: a checkout under /root (mode 700) cannot hold it, so the default is under /var/lib. Each
+    checkout gets its own cluster, keyed by its path, so two clones never share data by accident.
+    """
+    key = hashlib.sha256(str(PROJECT_ROOT).encode()).hexdigest()[:10]
+    if os.geteuid() == 0:
+        base = Path("/var/lib/spotcheck")
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "spotcheck"
+    return base / f"{PROJECT_ROOT.name}-{key}"
+
+
+class DatabaseSettings(BaseSettings):
+    """Which PostGIS to use: an external server (``DATABASE_URL``) or the embedded cluster."""
+
+    model_config = SettingsConfigDict(env_prefix="SPOTCHECK_DB_", extra="ignore", populate_by_name=True)
+
+    url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "SPOTCHECK_DB_URL"),
+        description="SQLAlchemy URL of an external PostGIS; when unset the embedded cluster is used.",
+    )
+    data_dir: Path = Field(default_factory=default_embedded_root, description="Embedded cluster root.")
+    name: str = Field(default="spotcheck", description="Database name inside the embedded cluster.")
+    pg_bin: Path | None = Field(default=None, description="PostgreSQL bin directory (auto-detected).")
+    pool_size: int = 5
+
+    @property
+    def embedded(self) -> bool:
+        """Whether the service manages its own cluster."""
+        return self.url is None
+
+
+class ServerSettings(BaseSettings):
+    """Where the HTTP service listens."""
+
+    model_config = SettingsConfigDict(env_prefix="SPOTCHECK_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+class Settings(BaseSettings):
+    """All settings of the service."""
+
+    model_config = SettingsConfigDict(env_prefix="SPOTCHECK_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    db: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+
+    @model_validator(mode="after")
+    def _production_needs_external_database(self) -> Settings:
+        # The embedded cluster is a development convenience with a local password file; a deployment
+        # must name its database explicitly (docker-compose.yml does).
+        if self.environment == "production" and self.db.embedded:
+            raise ValueError("SPOTCHECK_ENVIRONMENT=production requires DATABASE_URL")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

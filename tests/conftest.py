@@ -1,0 +1,140 @@
+"""Test fixtures on a real PostGIS.
+
+One cluster per test session (the embedded one in a temporary directory, or the server named by
+DATABASE_URL), one template database migrated and loaded with the boundaries, and one database per test
+cloned from it (CREATE DATABASE ... TEMPLATE takes about 0.2 s).
+
+A skipped test fails the run: database and browser tests must never pass by not running.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL, make_url
+
+from service import migrate
+from service.boundary_load import load_boundaries
+from service.embedded_db import EmbeddedPostgres
+
+TEMPLATE = f"spotcheck_template_{os.getpid()}"
+
+
+def scratch_dir(prefix: str) -> Path:
+    """A temporary directory the postgres user can enter (pytest's tmp_path sits under a mode-700 dir)."""
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    path.chmod(0o755)
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[URL]:
+    """Admin URL (database ``postgres``) of the session's PostGIS server."""
+    external = os.environ.get("DATABASE_URL")
+    if external:
+        yield make_url(external).set(database="postgres")
+        return
+    root = scratch_dir("spotcheck-tests-")
+    cluster = EmbeddedPostgres(root / "cluster")
+    cluster.start()
+    try:
+        yield cluster.url("postgres")
+    finally:
+        cluster.destroy()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _admin(pg_server: URL):
+    return create_engine(pg_server, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def template_db(pg_server: URL) -> Iterator[str]:
+    """Name of a database migrated to head with the boundaries loaded; tests clone it."""
+    admin = _admin(pg_server)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{TEMPLATE}"'))
+    engine = create_engine(pg_server.set(database=TEMPLATE))
+    migrate.upgrade(engine)
+    load_boundaries(engine)
+    engine.dispose()
+    yield TEMPLATE
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _new_database(pg_server: URL, template: str) -> Iterator[URL]:
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = _admin(pg_server)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield pg_server.set(database=name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def db_url(pg_server: URL, template_db: str) -> Iterator[URL]:
+    """A fresh database for one test: schema at head, boundaries loaded."""
+    yield from _new_database(pg_server, template_db)
+
+
+@pytest.fixture
+def empty_db_url(pg_server: URL) -> Iterator[URL]:
+    """A fresh, empty database (no PostGIS, no schema) for migration tests."""
+    yield from _new_database(pg_server, "template0")
+
+
+@pytest.fixture
+def engine(db_url: URL):
+    eng = create_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def client(db_url: URL):
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+    from service.settings import DatabaseSettings, Settings
+
+    settings = Settings(db=DatabaseSettings(url=db_url.render_as_string(hide_password=False)))
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+# A skipped test is a failed run -----------------------------------------------------------------------
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _skipped and os.environ.get("SPOTCHECK_ALLOW_SKIPS") != "1":
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if _skipped and os.environ.get("SPOTCHECK_ALLOW_SKIPS") != "1":
+        terminalreporter.write_line(
+            f"FAILED RUN: {len(_skipped)} test(s) skipped; database and browser tests must run: "
+            + ", ".join(_skipped),
+            red=True,
+        )
