@@ -1,7 +1,7 @@
 """GCJ-02 ("Mars coordinates") <-> WGS84 lon/lat.
 
 Chinese web maps (Amap, Tencent) publish coordinates in GCJ-02, an obfuscated WGS84 whose offset is a
-smooth closed-form function of the WGS84 position (about 100-700 m; 190-250 m around Gansu's cities).
+smooth closed-form function of the WGS84 position (20-470 m over Gansu; about 220 m at Lanzhou).
 The forward transform is the widely published algorithm; the inverse has no closed form, so it is solved
 by fixed-point iteration to 1e-10 degrees (~0.01 mm), far below the 1e-6 degree rounding of our files.
 

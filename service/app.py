@@ -12,6 +12,7 @@ from sqlalchemy.orm import sessionmaker
 from service.db import database_url, make_engine
 from service.errors import SpotcheckError
 from service.routes import ROUTERS
+from service.routes.web import static
 from service.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -49,4 +50,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for router in ROUTERS:
         app.include_router(router)
+    app.mount("/web", static, name="web")
     return app

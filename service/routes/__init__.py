@@ -1,5 +1,5 @@
 """All routers, gathered in one place."""
 
-from service.routes import divisions, health, vocabulary
+from service.routes import datasets, divisions, health, vocabulary, web
 
-ROUTERS = (health.router, divisions.router, vocabulary.router)
+ROUTERS = (health.router, divisions.router, datasets.router, vocabulary.router, web.router)
