@@ -1,0 +1,1 @@
+"""Importing user files: streamed reading (``readers``), then mapping and validation."""

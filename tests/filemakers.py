@@ -1,0 +1,362 @@
+"""Writers of small test files in every import format, and of every malformation a reader must catch.
+
+Rows are ``list[dict[str, object]]`` keyed by the Chinese headers a user's file has (自建房排查编码, 经度,
+纬度, 县区, 乡镇（街道）, ...). A ``None`` in place of a row dict writes a blank row (CSV/Excel), so row
+numbering can be tested. Everything is deterministic; nothing here needs a database.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import sqlite3
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+Row = dict[str, object]
+
+#: Headers of a typical house table (first rows of the provincial export).
+HOUSE_HEADERS = ("自建房排查编码", "经度", "纬度", "县区", "乡镇（街道）", "房屋用途", "结构类型", "层数")
+
+_TOWNS = (("城关区", "皋兰路街道"), ("七里河区", "西园街道"), ("安宁区", "培黎街道"), ("红古区", "海石湾镇"))
+_USES = ("经营性", "自住兼经营", "非经营性")
+_STRUCTURES = ("砌体", "钢筋混凝土", "土木", "底部框架-抗震墙上部砌体")
+
+
+def house_rows(n: int = 10, *, start: int = 1) -> list[Row]:
+    """``n`` deterministic house rows with Chinese headers; coordinates with six decimals."""
+    rows: list[Row] = []
+    for i in range(start, start + n):
+        county, town = _TOWNS[i % len(_TOWNS)]
+        rows.append(
+            {
+                "自建房排查编码": f"6201020010{i:05d}",
+                "经度": round(103.834512 + i * 0.001013, 6),
+                "纬度": round(36.061255 + i * 0.000771, 6),
+                "县区": county,
+                "乡镇（街道）": town,
+                "房屋用途": _USES[i % len(_USES)],
+                "结构类型": _STRUCTURES[i % len(_STRUCTURES)],
+                "层数": 1 + i % 5,
+            }
+        )
+    return rows
+
+
+def points(rows: Sequence[Row | None], x: str = "经度", y: str = "纬度") -> list[BaseGeometry | None]:
+    """Point geometries from the coordinate columns of ``rows`` (None where a coordinate is missing)."""
+    out: list[BaseGeometry | None] = []
+    for row in rows:
+        if row is None or row.get(x) is None or row.get(y) is None:
+            out.append(None)
+        else:
+            out.append(shapely.Point(float(row[x]), float(row[y])))  # type: ignore[arg-type]
+    return out
+
+
+def _headers(rows: Sequence[Row | None], columns: Sequence[str] | None) -> list[str]:
+    if columns is not None:
+        return list(columns)
+    headers: list[str] = []
+    for row in rows:
+        for key in row or {}:
+            if key not in headers:
+                headers.append(key)
+    return headers
+
+
+def cell_text(value: object) -> str:
+    """How a value is written to a CSV cell: None as empty, floats with repr precision, dates ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+# --------------------------------------------------------------------------------------------------
+# CSV
+
+
+def write_raw_csv(
+    path: Path,
+    header: Sequence[str],
+    data: Iterable[Sequence[object] | None],
+    *,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+    newline: str = "\r\n",
+) -> Path:
+    """A CSV from a literal header and lists of cells (duplicate/blank headers allowed); None = blank line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
+    writer.writerow(list(header))
+    for cells in data:
+        if cells is None:
+            buffer.write(newline)
+        else:
+            writer.writerow([cell_text(value) for value in cells])
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def write_csv(
+    path: Path,
+    rows: Sequence[Row | None],
+    *,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+    columns: Sequence[str] | None = None,
+    newline: str = "\r\n",
+) -> Path:
+    """A CSV of ``rows`` in ``encoding`` ("utf-8", "utf-8-sig" = with BOM, "gbk"); None rows = blank lines."""
+    headers = _headers(rows, columns)
+    data = [None if row is None else [row.get(h) for h in headers] for row in rows]
+    return write_raw_csv(path, headers, data, encoding=encoding, delimiter=delimiter, newline=newline)
+
+
+def write_csv_with_bad_line(
+    path: Path,
+    rows: Sequence[Row],
+    *,
+    bad_index: int,
+    encoding: str = "utf-8",
+    bad_encoding: str = "gbk",
+) -> int:
+    """A CSV in ``encoding`` whose data row ``bad_index`` (0-based) is encoded in ``bad_encoding``.
+
+    Returns the line number of the bad line (header = line 1). The row must contain non-ASCII text.
+    """
+    headers = _headers(rows, None)
+    lines = []
+    for index, row in enumerate([None, *rows]):
+        buffer = io.StringIO()
+        cells = headers if row is None else [cell_text(row.get(h)) for h in headers]
+        csv.writer(buffer, lineterminator="\n").writerow(cells)
+        lines.append(buffer.getvalue().encode(bad_encoding if index == bad_index + 1 else encoding))
+    path.write_bytes(b"".join(lines))
+    return bad_index + 2
+
+
+def write_header_only(path: Path, columns: Sequence[str] = HOUSE_HEADERS, *, encoding: str = "utf-8") -> Path:
+    """A CSV (or, by suffix .xlsx, a workbook) with a header row and no data rows."""
+    if path.suffix.lower() == ".xlsx":
+        return write_xlsx(path, [], columns=columns)
+    return write_raw_csv(path, columns, [], encoding=encoding)
+
+
+def write_duplicate_header(path: Path, *, encoding: str = "utf-8") -> Path:
+    """A CSV (or .xlsx by suffix) whose header names 县区 twice (the second with surrounding spaces)."""
+    header = ["自建房排查编码", "县区", "经度", " 县区 "]
+    data = [["620102001000001", "城关区", 103.834512, "城关区"]]
+    if path.suffix.lower() == ".xlsx":
+        return write_xlsx_cells(path, [header, *data])
+    return write_raw_csv(path, header, data, encoding=encoding)
+
+
+def write_bytes(path: Path, content: bytes = b"") -> Path:
+    """Any literal content: ``b""`` for an empty file, ``codecs.BOM_UTF8`` + whitespace, a fake .xls ..."""
+    path.write_bytes(content)
+    return path
+
+
+#: The first bytes of a legacy Excel 97-2003 (.xls, OLE compound file).
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def write_fake_xls(path: Path) -> Path:
+    """A file that starts like a legacy .xls workbook (enough for format sniffing)."""
+    return write_bytes(path, OLE_MAGIC + b"\x00" * 504)
+
+
+# --------------------------------------------------------------------------------------------------
+# Excel
+
+
+def write_xlsx_cells(
+    path: Path,
+    cells: Sequence[Sequence[object] | None],
+    *,
+    sheet: str = "Sheet1",
+    extra_sheets: dict[str, Sequence[Sequence[object] | None]] | None = None,
+) -> Path:
+    """A workbook from literal rows of cells (the first is the header); None = blank row."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    worksheet = workbook.active
+    worksheet.title = sheet
+    _fill(worksheet, cells)
+    for name, other in (extra_sheets or {}).items():
+        _fill(workbook.create_sheet(name), other)
+    workbook.save(path)
+    return path
+
+
+def _fill(worksheet, cells: Sequence[Sequence[object] | None]) -> None:  # worksheet: openpyxl sheet
+    for row_no, values in enumerate(cells, 1):
+        if values is None:
+            continue
+        for col_no, value in enumerate(values, 1):
+            if value is not None:
+                worksheet.cell(row=row_no, column=col_no, value=value)
+
+
+def write_xlsx(
+    path: Path,
+    rows: Sequence[Row | None],
+    *,
+    sheet: str = "Sheet1",
+    columns: Sequence[str] | None = None,
+    leading_blank_rows: int = 0,
+    extra_sheets: dict[str, Sequence[Row | None]] | None = None,
+) -> Path:
+    """A workbook of ``rows`` (typed cells: numbers stay numbers, dates stay dates); None rows are blank.
+
+    ``leading_blank_rows`` puts blank rows above the header (the header is then not row 1).
+    """
+
+    def table(table_rows: Sequence[Row | None], table_columns: Sequence[str] | None) -> list:
+        headers = _headers(table_rows, table_columns)
+        body = [None if row is None else [row.get(h) for h in headers] for row in table_rows]
+        return [None] * leading_blank_rows + [headers, *body]
+
+    extra = {name: table(other, None) for name, other in (extra_sheets or {}).items()}
+    return write_xlsx_cells(path, table(rows, columns), sheet=sheet, extra_sheets=extra)
+
+
+def set_xlsx_dimension(path: Path, ref: str = "A1") -> Path:
+    """Rewrite the stored sheet dimension of every worksheet (other tools often store a wrong one)."""
+    import re
+
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in parts.items():
+            if name.startswith("xl/worksheets/sheet"):
+                content = re.sub(
+                    rb'<dimension ref="[^"]*"', b'<dimension ref="' + ref.encode() + b'"', content
+                )
+            target.writestr(name, content)
+    return path
+
+
+# --------------------------------------------------------------------------------------------------
+# GIS formats
+
+
+def _frame(
+    rows: Sequence[Row], geometries: Sequence[BaseGeometry | None], crs: str | None
+) -> gpd.GeoDataFrame:
+    if len(rows) != len(geometries):
+        raise ValueError("rows and geometries differ in length")
+    attributes = pd.DataFrame(list(rows), columns=_headers(rows, None)) if rows else pd.DataFrame()
+    return gpd.GeoDataFrame(attributes, geometry=list(geometries), crs=crs)
+
+
+def write_geojson(
+    path: Path,
+    rows: Sequence[Row],
+    geometries: Sequence[BaseGeometry | None],
+    *,
+    crs: str | None = "EPSG:4326",
+) -> Path:
+    """A GeoJSON FeatureCollection (UTF-8)."""
+    _frame(rows, geometries, crs).to_file(path, driver="GeoJSON", engine="pyogrio")
+    return path
+
+
+def write_gpkg(
+    path: Path,
+    rows: Sequence[Row],
+    geometries: Sequence[BaseGeometry | None],
+    *,
+    layer: str = "houses",
+    crs: str = "EPSG:4490",
+    spatial_index: bool = True,
+) -> Path:
+    """A GeoPackage layer; call again with another ``layer`` to add a layer to the same file."""
+    options = {} if spatial_index else {"layer_options": {"SPATIAL_INDEX": "NO"}}
+    _frame(rows, geometries, crs).to_file(path, layer=layer, driver="GPKG", engine="pyogrio", **options)
+    return path
+
+
+def corrupt_gpkg_geometry(path: Path, *, layer: str = "houses", fid: int = 1) -> Path:
+    """Overwrite one feature's geometry blob with a valid GPKG header but unparseable WKB.
+
+    The layer must have been written with ``spatial_index=False`` (the R-tree triggers need GDAL's SQL
+    functions, which plain sqlite3 lacks).
+    """
+    with sqlite3.connect(path) as connection:
+        (column,) = connection.execute(
+            "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)
+        ).fetchone()
+        (srs_id,) = connection.execute(
+            "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)
+        ).fetchone()
+        header = b"GP\x00\x01" + int(srs_id).to_bytes(4, "little")
+        garbage = b"\x01\x03\x00\x00\x00\xff\xff\xff\x7f\x01\x02"  # polygon claiming 2**31 rings, truncated
+        connection.execute(f'UPDATE "{layer}" SET "{column}" = ? WHERE fid = ?', (header + garbage, fid))
+    return path
+
+
+def write_shapefile(
+    path: Path,
+    rows: Sequence[Row],
+    geometries: Sequence[BaseGeometry | None],
+    *,
+    encoding: str = "GBK",
+    cpg: bool = True,
+    crs: str | None = "EPSG:4490",
+) -> Path:
+    """A shapefile (.shp/.shx/.dbf/.prj, plus .cpg unless ``cpg=False``) with its .dbf in ``encoding``.
+
+    Field names longer than 10 bytes in ``encoding`` are truncated by the format (GBK: 5 Chinese chars).
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # GDAL warns about laundered / truncated field names
+        _frame(rows, geometries, crs).to_file(
+            path, driver="ESRI Shapefile", engine="pyogrio", encoding=encoding
+        )
+    if not cpg:
+        path.with_suffix(".cpg").unlink(missing_ok=True)
+    return path
+
+
+def drop_sidecar(shp: Path, ext: str) -> Path:
+    """Delete the ``ext`` (".dbf", ".shx", ".prj", ".cpg") file next to ``shp``."""
+    shp.with_suffix(ext).unlink()
+    return shp
+
+
+def zip_shapefile(shp: Path, zip_path: Path, *, folder: str = "") -> Path:
+    """Zip every file of the shapefile ``shp`` (same stem) into ``zip_path`` (optionally under ``folder``)."""
+    with zipfile.ZipFile(zip_path, "w") as archive:
+        for part in sorted(shp.parent.glob(shp.stem + ".*")):
+            archive.write(part, arcname=f"{folder}{part.name}")
+    return zip_path
+
+
+def bowtie() -> BaseGeometry:
+    """A self-intersecting (invalid but parseable) polygon."""
+    return shapely.Polygon(
+        [(103.80, 36.00), (103.90, 36.10), (103.90, 36.00), (103.80, 36.10), (103.80, 36.00)]
+    )
+
+
+def square(x: float = 103.8, y: float = 36.0, size: float = 0.05) -> BaseGeometry:
+    """A valid square polygon with its lower-left corner at (x, y)."""
+    return shapely.box(x, y, x + size, y + size)
