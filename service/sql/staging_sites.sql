@@ -1,0 +1,11 @@
+-- Staging for one sensitive-site import (dropped at the end of the transaction).
+CREATE TEMP TABLE staging_site (
+    row_no integer NOT NULL,
+    site_code text,
+    name text,
+    kind text,
+    declared_county text,
+    address text,
+    geom geometry(Point, 4490),
+    source_crs text
+) ON COMMIT DROP
