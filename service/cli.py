@@ -227,6 +227,13 @@ def _cmd_proximity_refresh(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _frame_size(value: str) -> int:
+    size = int(value)
+    if not 1_000 <= size <= 2_000_000:
+        raise argparse.ArgumentTypeError("the demo frame holds 1,000 to 2,000,000 houses")
+    return size
+
+
 # Parser -----------------------------------------------------------------------------------------------
 
 

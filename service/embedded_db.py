@@ -27,6 +27,19 @@ from service.errors import DatabaseUnavailable
 SUPERUSER = "spotcheck"
 SERVER_OS_USER = "postgres"
 
+# Server settings for a machine like ours (2 cores, 24 GiB): the defaults (128 MB of shared buffers, a
+# checkpoint every 1 GB of WAL) make a million-house import spend its time evicting pages and
+# checkpointing. docker-compose.yml passes the same settings to the deployed server.
+SERVER_SETTINGS = {
+    "shared_buffers": "1GB",
+    "wal_buffers": "64MB",
+    "max_wal_size": "8GB",
+    "checkpoint_timeout": "15min",
+    "work_mem": "64MB",
+    "maintenance_work_mem": "512MB",
+    "effective_cache_size": "8GB",
+}
+
 
 @dataclass(frozen=True)
 class ClusterStatus:
@@ -225,7 +238,8 @@ class EmbeddedPostgres:
             port = port or self._remembered_port() or _free_port()
             if not _port_is_free(port):
                 port = _free_port()
-            options = f"-p {port} -k {self.socket_dir} -c listen_addresses=127.0.0.1"
+            settings = " ".join(f"-c {k}={v}" for k, v in SERVER_SETTINGS.items())
+            options = f"-p {port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 {settings}"
             self._run(
                 str(self.pg_bin / "pg_ctl"), "start", "-D", str(self.pgdata),
                 "-l", str(self.log_file), "-w", "-t", "60", "-o", options,

@@ -123,8 +123,9 @@ class House(Base):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     survey_code: Mapped[str] = mapped_column(Text, unique=True)
     census_no: Mapped[str | None] = mapped_column(Text)
-    county_code: Mapped[str] = mapped_column(ForeignKey("division.code"))
-    township_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"))
+    # References checked per statement by triggers (migration 0003), not by per-row foreign keys.
+    county_code: Mapped[str] = mapped_column(String(12))
+    township_code: Mapped[str | None] = mapped_column(String(12))
     village: Mapped[str | None] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(Text)
     geom = mapped_column(_point(), nullable=False)
@@ -144,7 +145,7 @@ class House(Base):
     declared_county: Mapped[str | None] = mapped_column(Text)
     declared_township: Mapped[str | None] = mapped_column(Text)
     location_mismatch: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
-    import_batch_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("import_batch.id"))
+    import_batch_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

@@ -23,16 +23,20 @@ def radii(overrides: dict[str, float] | None = None) -> dict[str, float]:
 
 
 def refresh_proximity(
-    conn: Connection, radii_m: dict[str, float] | None = None, house_ids: Sequence[int] | None = None
+    conn: Connection,
+    radii_m: dict[str, float] | None = None,
+    house_ids: Sequence[int] | None = None,
+    batch_id: int | None = None,
 ) -> None:
-    """Recompute proximity for the given houses, or for all houses when ``house_ids`` is None."""
+    """Recompute proximity for the given houses, the houses of one import batch, or all houses."""
+    if house_ids is not None and not house_ids:
+        return
     r = radii(radii_m)
     params = {
         "kinds": list(r),
         "metres": [float(v) for v in r.values()],
         "house_ids": None if house_ids is None else list(house_ids),
+        "batch_id": batch_id,
     }
-    if house_ids is not None and not house_ids:
-        return
     for statement in script("proximity_refresh"):
         conn.execute(statement, params)

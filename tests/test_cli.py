@@ -47,7 +47,7 @@ def test_help_documents_every_subcommand(args, capsys):
 
 def test_db_life_cycle_and_prepare_through_the_command():
     root = scratch_dir("spotcheck-cli-")
-    env = {"SPOTCHECK_DB_DATA_DIR": str(root / "db")}
+    env = {"SPOTCHECK_DB_DATA_DIR": str(root / "db"), "SPOTCHECK_DEMO_HOUSES": "2000"}
     env_without_url = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env
     run = lambda *a: subprocess.run(  # noqa: E731
         [sys.executable, "-m", "service.cli", *a],
@@ -64,8 +64,10 @@ def test_db_life_cycle_and_prepare_through_the_command():
         prepared = run("prepare")
         assert prepared.returncode == 0, prepared.stderr
         assert "loaded 1506 divisions, 88 sampling units" in prepared.stdout
+        assert "demo frame (SYNTHETIC, seed 20241021): 2,000 houses" in prepared.stdout
         again = run("prepare")
         assert "boundaries: current" in again.stdout and "(current)" in again.stdout
+        assert "demo frame (SYNTHETIC, seed 20241021): current" in again.stdout
         url = run("db", "url")
         assert url.stdout.startswith("postgresql+psycopg://spotcheck:***@127.0.0.1:")
         assert run("db", "stop").stdout.startswith("stopped")

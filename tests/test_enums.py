@@ -35,3 +35,17 @@ def test_every_measure_has_a_kind():
 def test_from_label_rejects_unknown():
     with pytest.raises(ValueError):
         enums.Structure.from_label("茅草")
+
+
+def test_import_guide_lists_every_field_and_code():
+    from pathlib import Path
+
+    from service.importing.fields import FIELDS
+    from service.importing.report import ERROR_CODES, WARNING_CODES
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "importing.md").read_text(encoding="utf-8")
+    for fields in FIELDS.values():
+        for f in fields:
+            assert f"`{f.name}`" in guide and "、".join(f.headers) in guide, f.name
+    for code in [*ERROR_CODES, *WARNING_CODES]:
+        assert f"`{code}`" in guide, code

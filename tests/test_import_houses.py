@@ -7,32 +7,12 @@ import json
 
 import filemakers as fm
 import pytest
+from dbcheck import count, digest
 from sqlalchemy import text
 
 from geo.gcj02 import wgs84_to_gcj02
 from service.importing.fields import Kind
 from service.importing.pipeline import import_file
-
-TABLES = (
-    "house",
-    "hazard_record",
-    "sensitive_site",
-    "house_proximity",
-    "import_batch",
-    "dataset",
-    "division",
-)
-
-
-def digest(engine) -> dict[str, str]:
-    """A fingerprint of every table an import may touch."""
-    with engine.connect() as conn:
-        return {
-            t: conn.execute(
-                text(f"SELECT md5(COALESCE(string_agg(x::text, '|' ORDER BY x::text), '')) FROM {t} AS x")
-            ).scalar()
-            for t in TABLES
-        }
 
 
 def inner_points(engine, codes: list[str]) -> dict[str, tuple[float, float, str]]:
@@ -78,11 +58,6 @@ def make_rows(places, n: int = 10, **overrides) -> list[dict]:
         row.update(overrides)
         rows.append(row)
     return rows
-
-
-def count(engine, sql: str, **params) -> int:
-    with engine.connect() as conn:
-        return conn.execute(text(sql), params).scalar_one()
 
 
 WRITERS = {

@@ -123,3 +123,21 @@ def test_hazard_and_site_enum_constraints(engine):
         ("ck_sensitive_site_kind", enums.SiteKind),
     ]:
         assert all(f"'{code}'" in defs[name] for code in enum.codes()), name
+
+
+def test_house_references_are_enforced_per_statement(engine):
+    insert = text(
+        "INSERT INTO house (survey_code, county_code, township_code, geom, source_crs, use_class) "
+        "VALUES (:code, :county, :township, ST_SetSRID(ST_MakePoint(103.83, 36.06), 4490), 'EPSG:4490', "
+        "'commercial')"
+    )
+    for county, township in [("629999", None), ("620102", "629999999")]:
+        with pytest.raises(IntegrityError, match="unknown county"), engine.begin() as conn:
+            conn.execute(insert, {"code": "X1", "county": county, "township": township})
+    with engine.begin() as conn:
+        conn.execute(insert, {"code": "OK", "county": "620102", "township": "620102001"})
+    with pytest.raises(IntegrityError, match="unknown county"), engine.begin() as conn:
+        conn.execute(text("UPDATE house SET county_code = '629999' WHERE survey_code = 'OK'"))
+    with pytest.raises(IntegrityError, match="cannot be removed"), engine.begin() as conn:
+        conn.execute(text("DELETE FROM sampling_unit WHERE code = '620102'"))
+        conn.execute(text("DELETE FROM division WHERE code = '620102001'"))

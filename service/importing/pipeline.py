@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,16 +32,16 @@ from geo.coords import (
     parse_crs,
     to_cgcs2000,
 )
-from geo.crs import CGCS2000
 from geo.gcj02 import gcj02_to_wgs84
-from service.bulk import copy_frame, geometries_ewkb, pg_array
+from geo.locate import PolygonIndex
+from service.bulk import CsvPayload, copy_csv, encode_csv, geometries_ewkb, pg_array, points_ewkb
 from service.errors import InvalidInput
 from service.importing.fields import FIELDS, Kind, Mapping, load_mapping_file, resolve_mapping
-from service.importing.parse import check_house_consistency, parse_frame
+from service.importing.parse import by_unique, check_house_consistency, parse_frame
 from service.importing.readers import FileFormat, ReadError, SourceInfo, open_source
 from service.importing.report import Report
 from service.proximity import refresh_proximity
-from service.queries import script, sql
+from service.queries import script
 
 CHUNK_ROWS = 50_000
 
@@ -59,6 +60,7 @@ class ImportResult:
     batch_id: int | None = None
     seconds: float = 0.0
     source: dict = field(default_factory=dict)
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase, for operators and benchmarks
 
     def summary(self) -> dict:
         """JSON-ready summary for the API and the CLI."""
@@ -71,6 +73,7 @@ class ImportResult:
             "inserted": self.inserted,
             "updated": self.updated,
             "seconds": round(self.seconds, 3),
+            "phases": {k: round(v, 3) for k, v in self.phases.items()},
             "source": self.source,
             **self.report.summary(),
         }
@@ -142,28 +145,43 @@ def import_file(
     importer = {Kind.HOUSES: _HouseImport, Kind.SITES: _SiteImport, Kind.TOWNSHIPS: _TownshipImport}[kind]
     try:
         with engine.begin() as conn:
-            job = importer(conn, mapping, input_crs, report, synthetic)
+            batch_id = _record_batch(conn, result, info, input_crs, mapping, path, synthetic)
+            job = importer(conn, mapping, input_crs, report, synthetic, batch_id)
             job.prepare()
-            try:
-                for chunk in chunks:
-                    job.stage(chunk)
-                    result.rows += len(chunk.frame)
-            except ReadError as exc:
-                report.error(None, None, None, _read_code(exc), exc.message)
+            mark = time.perf_counter()
+            # Python parses chunk n+1 while PostgreSQL writes chunk n: the two cores work at once.
+            with ThreadPoolExecutor(max_workers=1) as writer:
+                pending = None
+                try:
+                    for chunk in chunks:
+                        staged = encode_csv(job.stage(chunk))
+                        result.rows += staged.rows
+                        if pending is not None:
+                            pending.result()
+                        pending = writer.submit(job.write, staged)
+                except ReadError as exc:
+                    report.error(None, None, None, _read_code(exc), exc.message)
+                finally:
+                    if pending is not None:
+                        pending.result()
+            result.phases["read_parse_stage_merge_chunks"] = time.perf_counter() - mark
             if result.rows == 0 and report.ok:
                 report.error(None, None, None, "no_rows", "文件没有数据行。")
+            mark = time.perf_counter()
             if report.ok:
                 job.check()
             if not report.ok:
                 raise _Rollback
-            batch_id = _record_batch(conn, result, info, input_crs, mapping, path, synthetic)
-            result.inserted, result.updated = job.merge(batch_id)
+            result.inserted, result.updated = job.merge()
+            result.phases["check_merge"] = time.perf_counter() - mark
+            mark = time.perf_counter()
             job.after_merge(radii_m)
+            result.phases["proximity_and_derived"] = time.perf_counter() - mark
             result.seconds = time.perf_counter() - started
             conn.execute(
-                text("UPDATE import_batch SET inserted = :i, updated = :u, seconds = :s, warnings = "
+                text("UPDATE import_batch SET rows = :r, inserted = :i, updated = :u, seconds = :s, warnings = "
                      "CAST(:w AS jsonb) WHERE id = :id"),
-                {"i": result.inserted, "u": result.updated, "s": result.seconds, "id": batch_id,
+                {"r": result.rows, "i": result.inserted, "u": result.updated, "s": result.seconds, "id": batch_id,
                  "w": _json(report.summary()["warnings"])},
             )  # fmt: skip
             result.batch_id = batch_id
@@ -227,32 +245,45 @@ def _record_batch(conn, result, info, crs, mapping: Mapping, path: Path, synthet
 
 
 class _Import:
-    """Shared machinery: parse a chunk, convert its coordinates, COPY it into staging."""
+    """Shared machinery: parse a chunk, convert and locate its points, COPY it into staging."""
 
     kind: Kind
     staging: str
-    columns: tuple[str, ...]
 
-    def __init__(self, conn: Connection, mapping: Mapping, crs: InputCrs, report: Report, synthetic: bool):
+    def __init__(
+        self,
+        conn: Connection,
+        mapping: Mapping,
+        crs: InputCrs,
+        report: Report,
+        synthetic: bool,
+        batch_id: int,
+    ):
         self.conn, self.mapping, self.crs, self.report, self.synthetic = conn, mapping, crs, report, synthetic
+        self.batch_id = batch_id
         self.fields = FIELDS[self.kind]
 
     def prepare(self) -> None:
-        """Create the staging table."""
+        """Create the staging table; load the polygons points are located in."""
+        self.conn.execute(text("SET LOCAL jit = off"))  # JIT compiles for longer than these queries run
         for statement in script(f"staging_{self.kind.value}"):
             self.conn.execute(statement)
+        self.counties = _polygon_index(self.conn, "county")
+        self.townships = _polygon_index(self.conn, "township", real_only=True)
 
-    def points(self, typed: pd.DataFrame, chunk, rows: np.ndarray) -> np.ndarray:
-        """CGCS2000 points of the chunk (None where unusable, with the row's error recorded)."""
+    def points(self, typed: pd.DataFrame, chunk, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """CGCS2000 lon/lat of the chunk's rows (NaN where unusable, with the row's error recorded)."""
         if chunk.geometry is not None and typed["x"].isna().all():
             geoms = np.asarray(chunk.geometry, dtype=object)
-            is_point = shapely.get_type_id(geoms) == 0
-            missing = np.array([g is None for g in geoms]) | ~is_point
+            missing = np.array([g is None for g in geoms], dtype=bool)
+            is_point = np.zeros(len(geoms), dtype=bool)
+            is_point[~missing] = shapely.get_type_id(geoms[~missing]) == 0
             self.report.errors_where(
-                missing, rows, None, None, "no_geometry", "该行缺少点几何（应为点图层）。"
+                ~is_point, rows, None, None, "no_geometry", "该行缺少点几何（应为点图层）。"
             )
-            x = np.where(missing, np.nan, shapely.get_x(np.where(missing, None, geoms)))
-            y = np.where(missing, np.nan, shapely.get_y(np.where(missing, None, geoms)))
+            x = np.full(len(geoms), np.nan)
+            y = np.full(len(geoms), np.nan)
+            x[is_point], y[is_point] = shapely.get_x(geoms[is_point]), shapely.get_y(geoms[is_point])
         else:
             x, y = typed["x"].to_numpy(dtype=float), typed["y"].to_numpy(dtype=float)
         usable = np.isfinite(x) & np.isfinite(y)
@@ -262,7 +293,7 @@ class _Import:
             self.report.errors_where(swapped, rows, col_x, x, "swapped_coordinates",
                                      "东坐标与北坐标疑似颠倒（中国测量习惯 X 为北坐标）。请检查两列或用映射文件指定。")  # fmt: skip
             usable &= ~swapped
-        if not self.crs.is_projected:
+        else:
             # Exchanged columns first: a helpful diagnosis beats "latitude out of range".
             swapped = usable & looks_swapped(x, y)
             self.report.errors_where(swapped, rows, col_x, x, "swapped_coordinates",
@@ -274,194 +305,241 @@ class _Import:
             usable &= ~out_of_range
         lon, lat = to_cgcs2000(np.where(usable, x, np.nan), np.where(usable, y, np.nan), self.crs)
         outside = usable & ~in_gansu_bbox(lon, lat)
-        self.report.errors_where(outside, rows, col_x, _pairs(x, y), "outside_gansu",
-                                 f"坐标不在甘肃省境内（按 {self.crs.code} 解读）。请核对坐标或声明的坐标系。")  # fmt: skip
+        if outside.any():
+            self.report.errors_where(outside, rows, col_x, _pairs(x, y), "outside_gansu",
+                                     f"坐标不在甘肃省境内（按 {self.crs.code} 解读）。请核对坐标或声明的坐标系。")  # fmt: skip
         usable &= ~outside
-        pts = shapely.points(np.where(usable, lon, np.nan), np.where(usable, lat, np.nan))
-        pts = np.where(usable, pts, None)
-        return shapely.set_srid(pts, CGCS2000)
+        return np.where(usable, lon, np.nan), np.where(usable, lat, np.nan)
 
-    def copy(self, frame: pd.DataFrame) -> None:
-        """COPY a typed frame into the staging table."""
-        copy_frame(self.conn, self.staging, frame)
+    def locate(
+        self, lon: np.ndarray, lat: np.ndarray, rows: np.ndarray, x, y
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """County of each point (an error where none: in Gansu's box but not in Gansu), and real township."""
+        county = self.counties.locate(lon, lat)
+        lost = np.isfinite(lon) & np.array([c is None for c in county], dtype=bool)
+        if lost.any():
+            self.report.errors_where(lost, rows, self.mapping.header_of("x") or "geometry", _pairs(x, y),
+                                     "outside_gansu", "坐标不在甘肃省任何县区内。请核对坐标或声明的坐标系。")  # fmt: skip
+        township = (
+            self.townships.locate(lon, lat) if len(self.townships) else np.full(len(lon), None, dtype=object)
+        )
+        return county, township
 
-    def outside_polygons(self, located: str, column: str) -> None:
-        """Rows in Gansu's bounding box but in no county polygon are outside Gansu too."""
+    def write(self, staged: CsvPayload) -> None:
+        """Database work for one staged chunk (in the writer thread): COPY it into the staging table."""
+        copy_csv(self.conn, self.staging, staged)
+
+    def duplicates(self, key: str, column: str | None) -> None:
+        """Every repeat of a key (a column or an expression over the staging table) is an error."""
         rows = self.conn.execute(
-            text(f"SELECT row_no, ST_X(geom), ST_Y(geom) FROM {located} WHERE geom IS NOT NULL AND "
-                 f"county_code IS NULL ORDER BY row_no LIMIT 5000")
-        ).all()  # fmt: skip
-        total = self.conn.execute(
-            text(f"SELECT count(*) FROM {located} WHERE geom IS NOT NULL AND county_code IS NULL")
-        ).scalar_one()
-        for row_no, lon, lat in rows:
-            self.report.error(row_no, column, f"{lon:.6f}, {lat:.6f}", "outside_gansu",
-                              "坐标不在甘肃省任何县区内。请核对坐标或声明的坐标系。")  # fmt: skip
-        self.report.error_counts["outside_gansu"] += max(total - len(rows), 0)
-
-    def duplicates(self, located: str, key: str, column: str | None) -> None:
-        """Every repeat of a key within the file is an error naming the first row."""
-        rows = self.conn.execute(
-            text(f"SELECT row_no, {key}, first_row FROM (SELECT row_no, {key}, row_number() OVER w AS n, "
-                 f"min(row_no) OVER w AS first_row FROM {located} WHERE {key} IS NOT NULL "
-                 f"WINDOW w AS (PARTITION BY {key} ORDER BY row_no)) AS d WHERE n > 1 ORDER BY row_no")
-        ).all()  # fmt: skip
+            text(
+                f"SELECT row_no, k, first_row FROM (SELECT row_no, k, row_number() OVER w AS n, "
+                f"min(row_no) OVER w AS first_row FROM (SELECT row_no, {key} AS k FROM {self.staging}) AS s "
+                "WHERE k IS NOT NULL WINDOW w AS (PARTITION BY k ORDER BY row_no)) AS d "
+                "WHERE n > 1 ORDER BY row_no LIMIT 5000"
+            )
+        ).all()
         for row_no, value, first in rows:
             self.report.error(row_no, column, value, "duplicate_code", f"编码与第 {first} 行重复。")
 
 
-def _pairs(x: np.ndarray, y: np.ndarray) -> list[str]:
-    return [f"{a}, {b}" for a, b in zip(x, y, strict=True)]
+def _pairs(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return np.char.add(np.char.add(np.asarray(x, dtype=str), ", "), np.asarray(y, dtype=str))
+
+
+def _polygon_index(conn: Connection, level: str, real_only: bool = False) -> PolygonIndex:
+    rows = conn.execute(
+        text("SELECT code, ST_AsBinary(geom) FROM division WHERE level = :level AND geom IS NOT NULL "
+             + ("AND NOT synthetic" if real_only else "")),
+        {"level": level},
+    ).all()  # fmt: skip
+    return PolygonIndex([r[0] for r in rows], shapely.from_wkb([bytes(r[1]) for r in rows]))
+
+
+HOUSE_TEXT = ("survey_code", "census_no", "declared_county", "declared_county_code", "declared_township",
+              "declared_township_code", "village", "address")  # fmt: skip
+HOUSE_TYPED = ("use_class", "business_type", "area_type", "structure", "floors", "floors_band", "floor_area_m2",
+               "build_year", "build_era")  # fmt: skip
+HAZARD_TYPED = ("hazardous", "none_found", "record_code", "initial_determination", "hazard_grade",
+                "appraisal_status", "appraisal_standard", "appraisal_grade", "rectification_status",
+                "rectification_deadline")  # fmt: skip
 
 
 class _HouseImport(_Import):
     kind = Kind.HOUSES
     staging = "staging_house"
+    GCJ_SAMPLE = 5000
 
     def prepare(self) -> None:
-        """Create the staging table and load the county name lookup."""
+        """Staging, polygons, and the lookups of declared counties and townships."""
         super().prepare()
-        self.counties = _county_lookup(self.conn)
+        self.county_names = _county_lookup(self.conn)
+        self.township_names = _township_lookup(self.conn)
+        self.names = _names(self.conn)
+        self.gcj_candidates: list[tuple[str, float, float]] = []
+        self.inserted = self.updated = 0
 
-    def stage(self, chunk) -> None:
-        """Parse and stage one chunk."""
+    def stage(self, chunk) -> pd.DataFrame:
+        """Parse, convert, locate and compare with what the row declares: one chunk, ready to write."""
         rows = np.asarray(chunk.row_numbers)
         typed = parse_frame(chunk.frame, rows, self.fields, self.mapping, self.report)
         typed = check_house_consistency(typed, rows, self.mapping, self.report)
-        geoms = self.points(typed, chunk, rows)
-        declared = typed["declared_county"]
-        typed["declared_county_code"] = declared.map(
-            lambda v: None if v is None else self.counties.get(_plain(v))
+        codes = typed["survey_code"]
+        repeated = (codes.notna() & codes.duplicated(keep="first")).to_numpy()
+        if repeated.any():
+            first = dict(
+                zip(
+                    codes[~codes.duplicated(keep="first")],
+                    rows[~codes.duplicated(keep="first").to_numpy()],
+                    strict=True,
+                )
+            )
+            for i in np.flatnonzero(repeated):
+                self.report.error(int(rows[i]), self.mapping.header_of("survey_code"), codes.iloc[i], "duplicate_code",
+                                  f"编码与第 {first[codes.iloc[i]]} 行重复。")  # fmt: skip
+        x, y = typed["x"].to_numpy(dtype=float), typed["y"].to_numpy(dtype=float)
+        lon, lat = self.points(typed, chunk, rows)
+        county, township = self.locate(lon, lat, rows, x, y)
+        declared_county = by_unique(typed["declared_county"], _lookup, self.county_names)[0].to_numpy(
+            dtype=object
         )
-        unknown = (declared.notna() & typed["declared_county_code"].isna()).to_numpy()
-        for i in np.flatnonzero(unknown)[:20]:
-            self.report.warning(int(rows[i]), self.mapping.header_of("declared_county"), declared.iloc[i],
-                                "unknown_declared_county", "无法识别填报的县区名称，以坐标所在县区为准。")  # fmt: skip
-        self.report.warning_counts["unknown_declared_county"] += max(int(unknown.sum()) - 20, 0)
+        self._declared_warnings(typed, rows, declared_county)
+        declared_township = self._declared_townships(typed, county, declared_county)
+        from_polygon = np.array([t is not None for t in township], dtype=bool)
+        self._mismatch_warnings(typed, rows, county, declared_county, township, declared_township, lon, lat)
+        final_township = np.where(from_polygon, township, declared_township)
         out = pd.DataFrame({
             "row_no": rows,
-            **{c: typed[c] for c in (
-                "survey_code", "census_no", "declared_county", "declared_county_code", "declared_township",
-                "village", "address")},
-            "geom": shapely.to_wkb(geoms, hex=True, include_srid=True),
+            **{c: typed[c] for c in ("survey_code", "census_no", "declared_county")},
+            "declared_county_code": declared_county,
+            "declared_township": typed["declared_township"],
+            "declared_township_code": declared_township,
+            **{c: typed[c] for c in ("village", "address")},
+            "lon": lon,
+            "lat": lat,
+            "county_code": county,
+            "township_code": final_township,
+            "township_from_polygon": from_polygon,
             "source_crs": self.crs.code,
-            **{c: typed[c] for c in (
-                "use_class", "business_type", "area_type", "structure", "floors", "floors_band",
-                "floor_area_m2", "build_year", "build_era")},
+            **{c: typed[c] for c in HOUSE_TYPED},
             "alterations": typed["alterations"].map(pg_array),
             "geohazards": typed["geohazards"].map(pg_array),
-            **{c: typed[c] for c in (
-                "hazardous", "none_found", "record_code", "initial_determination", "hazard_grade",
-                "appraisal_status", "appraisal_standard", "appraisal_grade", "rectification_status",
-                "rectification_deadline")},
+            **{c: typed[c] for c in HAZARD_TYPED},
             "measures": typed["measures"].map(pg_array),
             **{c: typed[c] for c in ("closed_out", "closed_out_on", "opened_on")},
         })  # fmt: skip
-        self.copy(out)
+        return out
 
-    def check(self) -> None:
-        """Locate every house in PostGIS; report outside points, duplicates, mismatches, GCJ-02 data."""
-        for statement in script("locate_houses"):
-            self.conn.execute(statement)
-        self.outside_polygons("located_house", self.mapping.header_of("x") or "geometry")
-        self.duplicates("located_house", "survey_code", self.mapping.header_of("survey_code"))
+    def _declared_warnings(self, typed, rows, declared_county) -> None:
+        declared = typed["declared_county"].to_numpy(dtype=object)
+        unknown = np.array([d is not None for d in declared]) & np.array([c is None for c in declared_county])
+        for i in np.flatnonzero(unknown)[:20]:
+            self.report.warning(int(rows[i]), self.mapping.header_of("declared_county"), declared[i],
+                                "unknown_declared_county", "无法识别填报的县区名称，以坐标所在县区为准。")  # fmt: skip
+        self.report.warning_counts["unknown_declared_county"] += max(int(unknown.sum()) - 20, 0)
+
+    def _declared_townships(self, typed, county, declared_county) -> np.ndarray:
+        names = typed["declared_township"].to_numpy(dtype=object)
+        within = np.where(np.array([c is not None for c in county]), county, declared_county)
+        return np.array(
+            [
+                None if n is None else self.township_names.get((c, _plain(n)))
+                for c, n in zip(within, names, strict=True)
+            ],
+            dtype=object,
+        )
+
+    def _mismatch_warnings(
+        self, typed, rows, county, declared_county, township, declared_township, lon, lat
+    ) -> None:
+        has_county = np.array([c is not None for c in county])
+        county_off = has_county & np.array(
+            [d is not None and d != c for d, c in zip(declared_county, county, strict=True)]
+        )
+        town_off = np.array([t is not None and d is not None and t != d
+                             for t, d in zip(township, declared_township, strict=True)])  # fmt: skip
+        declared = typed["declared_county"].to_numpy(dtype=object)
+        for i in np.flatnonzero(county_off):
+            self.report.warning(int(rows[i]), self.mapping.header_of("declared_county"), declared[i], "county_mismatch",
+                                f"坐标位于{self.names.get(county[i], county[i])}，与填报的“{declared[i]}”不一致，以坐标为准。")  # fmt: skip
+            if len(self.gcj_candidates) < self.GCJ_SAMPLE:
+                self.gcj_candidates.append((declared_county[i], float(lon[i]), float(lat[i])))
+        names = typed["declared_township"].to_numpy(dtype=object)
+        for i in np.flatnonzero(town_off):
+            self.report.warning(int(rows[i]), self.mapping.header_of("declared_township"), names[i], "township_mismatch",
+                                f"坐标位于{self.names.get(township[i], township[i])}，与填报的“{names[i]}”不一致，以坐标为准。")  # fmt: skip
+
+    def write(self, staged: CsvPayload) -> None:
+        """Stage one chunk and, while the file is still clean, merge it (in the writer thread)."""
+        self.conn.execute(text("TRUNCATE staging_house"))
+        copy_csv(self.conn, "staging_house", staged)
+        params = {"batch_id": self.batch_id, "synthetic": self.synthetic, "today": dt.date.today()}
+        for statement in script("chunk_existing_houses"):
+            self.conn.execute(statement, params)
+        # A house this import already wrote (inserted or updated) is a repeat within the file.
+        repeats = self.conn.execute(
+            text("SELECT row_no, survey_code FROM existing_house WHERE repeated ORDER BY row_no LIMIT 5000")
+        ).all()
+        for row_no, code in repeats:
+            self.report.error(row_no, self.mapping.header_of("survey_code"), code, "duplicate_code",
+                              "编码与本文件中更早的一行重复。")  # fmt: skip
         if not self.report.ok:
-            return
-        mismatched = self.conn.execute(
-            text(
-                "SELECT row_no, declared_county, county_code, declared_county_code, ST_X(geom), ST_Y(geom) "
-                "FROM located_house WHERE declared_county_code IS NOT NULL "
-                "AND declared_county_code <> county_code ORDER BY row_no"
-            )
-        ).all()
-        names = _names(self.conn)
-        for row_no, declared, derived, _, _, _ in mismatched[:1000]:
-            self.report.warning(row_no, self.mapping.header_of("declared_county"), declared, "county_mismatch",
-                                f"坐标位于{names.get(derived, derived)}，与填报的“{declared}”不一致，以坐标为准。")  # fmt: skip
-        self.report.warning_counts["county_mismatch"] += max(len(mismatched) - 1000, 0)
-        township = self.conn.execute(
-            text(
-                "SELECT row_no, declared_township, township_code FROM located_house WHERE township_from_polygon "
-                "AND declared_township_code IS NOT NULL AND declared_township_code <> township_code "
-                "ORDER BY row_no"
-            )
-        ).all()
-        for row_no, declared, derived in township[:1000]:
-            self.report.warning(row_no, self.mapping.header_of("declared_township"), declared, "township_mismatch",
-                                f"坐标位于{names.get(derived, derived)}，与填报的“{declared}”不一致，以坐标为准。")  # fmt: skip
-        self.report.warning_counts["township_mismatch"] += max(len(township) - 1000, 0)
-        if self.crs.code in ("EPSG:4490", "EPSG:4326") and mismatched:
-            self._gcj02_check(mismatched)
-
-    def _gcj02_check(self, mismatched) -> None:
-        sample = mismatched[:5000]
-        lon = np.array([r[4] for r in sample])
-        lat = np.array([r[5] for r in sample])
-        wlon, wlat = gcj02_to_wgs84(lon, lat)
-        fixed = self.conn.execute(
-            text(
-                "SELECT count(*) FROM unnest(CAST(:codes AS text[]), CAST(:lon AS float8[]), "
-                "CAST(:lat AS float8[])) AS p(code, lon, lat) JOIN division AS d ON d.code = p.code "
-                "WHERE ST_Intersects(d.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4490))"
-            ),
-            {"codes": [r[3] for r in sample], "lon": wlon.tolist(), "lat": wlat.tolist()},
-        ).scalar_one()
-        if gcj02_suspected(len(sample), fixed):
-            self.report.warning(None, None, f"{fixed}/{len(sample)}", "gcj02_suspected",
-                                f"有 {len(sample)} 行坐标不在填报县区内，其中 {fixed} 行按 GCJ-02 换算后落回填报县区："
-                                "坐标很可能来自高德/腾讯地图（GCJ-02）。请以 --crs GCJ-02 重新导入。")  # fmt: skip
-
-    def merge(self, batch_id: int) -> tuple[int, int]:
-        """Upsert houses and their hazard records."""
-        params = {"batch_id": batch_id, "synthetic": self.synthetic, "today": dt.date.today()}
-        inserted, updated = self.conn.execute(sql("merge_houses"), params).one()
+            return  # the import will roll back: no need to merge more
+        results = [self.conn.execute(statement, params) for statement in script("merge_houses")]
+        inserted, updated = results[-1].one()
+        self.inserted += inserted
+        self.updated += updated
         for statement in script("merge_hazards"):
             self.conn.execute(statement, params)
-        return inserted, updated
+
+    def check(self) -> None:
+        """GCJ-02 data declared as WGS84/CGCS2000 (duplicates were caught chunk by chunk)."""
+        if self.crs.code in ("EPSG:4490", "EPSG:4326") and self.gcj_candidates:
+            codes, lon, lat = (np.array(v) for v in zip(*self.gcj_candidates, strict=True))
+            wlon, wlat = gcj02_to_wgs84(lon.astype(float), lat.astype(float))
+            fixed = int(self.counties.contains(codes, wlon, wlat).sum())
+            tested = len(codes)
+            if gcj02_suspected(tested, fixed):
+                self.report.warning(None, None, f"{fixed}/{tested}", "gcj02_suspected",
+                                    f"有 {tested} 行坐标不在填报县区内，其中 {fixed} 行按 GCJ-02 换算后落回填报县区："
+                                    "坐标很可能来自高德/腾讯地图（GCJ-02）。请以 --crs GCJ-02 重新导入。")  # fmt: skip
+
+    def merge(self) -> tuple[int, int]:
+        """Houses and hazards were merged chunk by chunk; report the totals."""
+        return self.inserted, self.updated
 
     def after_merge(self, radii_m: dict[str, float] | None) -> None:
         """Proximity of the imported houses to sensitive sites."""
-        ids = (
-            self.conn.execute(text("SELECT h.id FROM house AS h JOIN located_house AS l USING (survey_code)"))
-            .scalars()
-            .all()
-        )
-        refresh_proximity(self.conn, radii_m, house_ids=list(ids))
+        refresh_proximity(self.conn, radii_m, batch_id=self.batch_id)
 
 
 class _SiteImport(_Import):
     kind = Kind.SITES
     staging = "staging_site"
 
-    def prepare(self) -> None:
-        """Create the staging table."""
-        super().prepare()
-
-    def stage(self, chunk) -> None:
-        """Parse and stage one chunk."""
+    def stage(self, chunk) -> pd.DataFrame:
+        """Parse, convert, locate and stage one chunk."""
         rows = np.asarray(chunk.row_numbers)
         typed = parse_frame(chunk.frame, rows, self.fields, self.mapping, self.report)
-        geoms = self.points(typed, chunk, rows)
+        x, y = typed["x"].to_numpy(dtype=float), typed["y"].to_numpy(dtype=float)
+        lon, lat = self.points(typed, chunk, rows)
+        county, township = self.locate(lon, lat, rows, x, y)
         out = pd.DataFrame({
             "row_no": rows, "site_code": typed["site_code"], "name": typed["name"], "kind": typed["kind"],
             "declared_county": typed["declared_county"], "address": typed["address"],
-            "geom": shapely.to_wkb(geoms, hex=True, include_srid=True), "source_crs": self.crs.code,
+            "geom": points_ewkb(lon, lat), "source_crs": self.crs.code, "county_code": county,
+            "township_code": township,
         })  # fmt: skip
-        self.copy(out)
+        return out
 
     def check(self) -> None:
-        """Locate sites; duplicates by code and by (kind, name, county)."""
-        for statement in script("locate_sites"):
-            self.conn.execute(statement)
-        self.outside_polygons("located_site", self.mapping.header_of("x") or "geometry")
-        self.duplicates("located_site", "site_code", self.mapping.header_of("site_code"))
-        self.duplicates(
-            "located_site", "(kind || '|' || name || '|' || county_code)", self.mapping.header_of("name")
-        )
+        """Duplicates by code and by (kind, name, county)."""
+        self.duplicates("site_code", self.mapping.header_of("site_code"))
+        self.duplicates("(kind || '|' || name || '|' || county_code)", self.mapping.header_of("name"))
 
-    def merge(self, batch_id: int) -> tuple[int, int]:
+    def merge(self) -> tuple[int, int]:
         """Update known sites (by code, else by kind, name and county), insert the others."""
-        params = {"batch_id": batch_id, "synthetic": self.synthetic}
+        params = {"batch_id": self.batch_id, "synthetic": self.synthetic}
         results = [self.conn.execute(s, params) for s in script("merge_sites")]
         inserted, updated = results[-1].one()
         return inserted, updated
@@ -475,25 +553,31 @@ class _TownshipImport(_Import):
     kind = Kind.TOWNSHIPS
     staging = "staging_township"
 
-    def stage(self, chunk) -> None:
+    def prepare(self) -> None:
+        """Only the staging table: polygons are checked in PostGIS, not located."""
+        self.conn.execute(text("SET LOCAL jit = off"))
+        for statement in script("staging_townships"):
+            self.conn.execute(statement)
+
+    def stage(self, chunk) -> pd.DataFrame:
         """Parse and stage one chunk of polygons (converted to CGCS2000 in Python)."""
         rows = np.asarray(chunk.row_numbers)
         typed = parse_frame(chunk.frame, rows, self.fields, self.mapping, self.report)
         geoms = np.asarray(chunk.geometry, dtype=object)
         missing = np.array([g is None or g.is_empty for g in geoms], dtype=bool)
         self.report.errors_where(missing, rows, None, None, "no_geometry", "该行缺少面几何。")
-        type_ids = shapely.get_type_id(np.where(missing, None, geoms))
+        type_ids = np.full(len(geoms), -1)
+        type_ids[~missing] = shapely.get_type_id(geoms[~missing])
         not_polygon = ~missing & ~np.isin(type_ids, [3, 6])
         self.report.errors_where(
             not_polygon, rows, None, None, "not_polygon", "乡镇边界应为面（Polygon/MultiPolygon）。"
         )
         keep = ~missing & ~not_polygon
-        converted = geometries_to_cgcs2000(np.where(keep, geoms, None), self.crs)
-        out = pd.DataFrame({
-            "row_no": rows, "code": typed["code"], "name": typed["name"],
-            "geom": geometries_ewkb(converted),
-        })  # fmt: skip
-        self.copy(out)
+        converted = np.full(len(geoms), None, dtype=object)
+        converted[keep] = geometries_to_cgcs2000(geoms[keep], self.crs)
+        out = pd.DataFrame({"row_no": rows, "code": typed["code"], "name": typed["name"],
+                            "geom": geometries_ewkb(converted)})  # fmt: skip
+        return out
 
     def check(self) -> None:
         """Valid polygons of known NBS townships, each once; warn when far outside the county."""
@@ -513,7 +597,7 @@ class _TownshipImport(_Import):
             self.report.error(
                 row_no, code_col, code, "invalid_polygon", f"面几何无效：{reason}。请修复后重新导入。"
             )
-        self.duplicates("staging_township", "code", code_col)
+        self.duplicates("code", code_col)
         outside = self.conn.execute(
             text(
                 "SELECT s.row_no, s.code, ST_Area(ST_Difference(s.geom, c.geom)::geography) "
@@ -527,9 +611,9 @@ class _TownshipImport(_Import):
                 self.report.warning(row_no, code_col, code, "polygon_outside_county",
                                     f"该乡镇面有 {share:.0%} 位于所属县区边界之外，请核对。")  # fmt: skip
 
-    def merge(self, batch_id: int) -> tuple[int, int]:
+    def merge(self) -> tuple[int, int]:
         """Replace the townships' polygons (real ones replace synthetic ones) and record the provenance."""
-        params = {"batch_id": batch_id, "dataset": f"townships-import-{batch_id}"}
+        params = {"batch_id": self.batch_id, "dataset": f"townships-import-{self.batch_id}"}
         results = [self.conn.execute(s, params) for s in script("merge_townships")]
         return 0, results[-1].scalar_one()
 
@@ -540,6 +624,21 @@ class _TownshipImport(_Import):
             self.conn.execute(statement, {"codes": list(codes)})
         for statement in script("relocate_townships"):
             self.conn.execute(statement, {"codes": list(codes)})
+
+
+def _lookup(values: pd.Series, table: dict[str, str]) -> tuple[pd.Series, np.ndarray]:
+    return values.map(lambda v: table.get(_plain(v))), np.zeros(len(values), dtype=bool)
+
+
+def _township_lookup(conn: Connection) -> dict[tuple[str, str], str]:
+    """(county code, township name or code) -> township code."""
+    lookup: dict[tuple[str, str], str] = {}
+    for code, name, county in conn.execute(
+        text("SELECT code, name, parent_code FROM division WHERE level = 'township'")
+    ):
+        lookup[(county, name)] = code
+        lookup[(county, code)] = code
+    return lookup
 
 
 def _plain(name: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -34,6 +35,19 @@ ERROR_CODES: dict[str, str] = {
     "not_polygon": "几何图形不是面",
     "invalid_polygon": "面几何无效（自相交等）",
     "unknown_township": "乡镇代码不在国家统计局区划代码中",
+    "bad_crs": "声明的坐标系不受支持",
+    # File-level codes from the readers (service.importing.readers.ReadError).
+    "empty_file": "文件为空",
+    "no_header": "找不到表头行",
+    "no_rows": "文件没有数据行",
+    "bad_encoding": "文件编码无法识别（应为 UTF-8 或 GBK）",
+    "unsupported_format": "不支持的文件格式",
+    "unreadable": "文件无法读取",
+    "missing_sidecar": "Shapefile 缺少 .shx 或 .dbf",
+    "bad_geometry": "几何图形无法解析",
+    "duplicate_header": "表头重复",
+    "unknown_layer": "找不到指定的工作表或图层",
+    "layer_required": "文件含多个图层，须指定其一",
     "file": "文件无法读取",
 }
 WARNING_CODES: dict[str, str] = {
@@ -41,8 +55,6 @@ WARNING_CODES: dict[str, str] = {
     "township_mismatch": "坐标所在乡镇与填报乡镇不一致（以坐标为准）",
     "unknown_declared_county": "填报的县区名称无法识别",
     "gcj02_suspected": "坐标疑似为 GCJ-02（高德/腾讯）却声明为 WGS84/CGCS2000",
-    "swapped_suspected": "部分行经纬度疑似颠倒",
-    "outside_gansu_rows": "部分行坐标不在甘肃省境内",
     "hazard_grade_derived": "隐患等级未填，按鉴定等级推定",
     "rectification_status_defaulted": "整治状态未填，按“待整治”处理",
     "polygon_outside_county": "乡镇面超出所属县区边界",
@@ -59,12 +71,15 @@ class Report:
     warnings: list[dict] = field(default_factory=list)
     error_counts: Counter = field(default_factory=Counter)
     warning_counts: Counter = field(default_factory=Counter)
+    # The import's writer thread reports too (duplicates across chunks).
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def error(self, row: int | None, column: str | None, value: object, code: str, message: str) -> None:
         """Record one error."""
-        self.error_counts[code] += 1
-        if len(self.errors) < DETAIL_LIMIT:
-            self.errors.append(_entry(row, column, value, code, message))
+        with self._lock:
+            self.error_counts[code] += 1
+            if len(self.errors) < DETAIL_LIMIT:
+                self.errors.append(_entry(row, column, value, code, message))
 
     def errors_where(
         self, mask: np.ndarray, rows: np.ndarray, column: str | None, values, code: str, message: str
@@ -73,17 +88,19 @@ class Report:
         idx = np.flatnonzero(mask)
         if len(idx) == 0:
             return
-        self.error_counts[code] += len(idx)
-        room = DETAIL_LIMIT - len(self.errors)
-        for i in idx[: max(room, 0)]:
-            value = values[i] if values is not None else None
-            self.errors.append(_entry(int(rows[i]), column, value, code, message))
+        with self._lock:
+            self.error_counts[code] += len(idx)
+            room = DETAIL_LIMIT - len(self.errors)
+            for i in idx[: max(room, 0)]:
+                value = values[i] if values is not None else None
+                self.errors.append(_entry(int(rows[i]), column, value, code, message))
 
     def warning(self, row: int | None, column: str | None, value: object, code: str, message: str) -> None:
         """Record one warning."""
-        self.warning_counts[code] += 1
-        if len(self.warnings) < DETAIL_LIMIT:
-            self.warnings.append(_entry(row, column, value, code, message))
+        with self._lock:
+            self.warning_counts[code] += 1
+            if len(self.warnings) < DETAIL_LIMIT:
+                self.warnings.append(_entry(row, column, value, code, message))
 
     @property
     def ok(self) -> bool:

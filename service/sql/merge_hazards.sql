@@ -1,10 +1,12 @@
 -- Hazard records of the imported rows, by the history rule (service/hazards.py says it in Python):
 -- the same determination updates the open record; a different one, or 未发现安全隐患, closes it; a
 -- hazardous row without an open record opens a new one, which the closed record points to.
+DROP TABLE IF EXISTS incoming_hazard, closed_hazard, opened_hazard;
+
 CREATE TEMP TABLE incoming_hazard ON COMMIT DROP AS
 SELECT h.id AS house_id, l.*, COALESCE(l.opened_on, CAST(:today AS date)) AS on_date
-FROM located_house AS l
-JOIN house AS h USING (survey_code)
+FROM staging_house AS l
+CROSS JOIN LATERAL (SELECT id FROM house WHERE house.survey_code = l.survey_code) AS h
 WHERE l.hazardous OR l.none_found;
 
 UPDATE hazard_record AS r SET
@@ -34,7 +36,15 @@ WITH closed AS (
 SELECT * FROM closed;
 
 CREATE TEMP TABLE opened_hazard ON COMMIT DROP AS
-WITH opened AS (
+WITH before AS (
+    -- What the houses' records look like now that the changed ones are closed (set-based: hazard_record
+    -- has no fresh statistics inside a long import, so per-row subqueries would plan badly).
+    SELECT r.house_id, max(r.closed_on) AS last_closed, bool_or(r.closed_on IS NULL) AS has_open
+    FROM hazard_record AS r
+    JOIN incoming_hazard AS i USING (house_id)
+    GROUP BY r.house_id
+),
+opened AS (
     INSERT INTO hazard_record (
         house_id, record_code, initial_determination, hazard_grade, appraisal_status, appraisal_standard,
         appraisal_grade, rectification_status, rectification_deadline, measures, closed_out, closed_out_on,
@@ -43,13 +53,10 @@ WITH opened AS (
     SELECT i.house_id, i.record_code, i.initial_determination, i.hazard_grade, i.appraisal_status,
            i.appraisal_standard, i.appraisal_grade, i.rectification_status, i.rectification_deadline,
            COALESCE(i.measures, '{}'), COALESCE(i.closed_out, false), i.closed_out_on,
-           GREATEST(i.on_date, COALESCE(c.closed_on, i.on_date)), :synthetic
+           GREATEST(i.on_date, COALESCE(b.last_closed, i.on_date)), :synthetic
     FROM incoming_hazard AS i
-    LEFT JOIN LATERAL (
-        SELECT max(r.closed_on) AS closed_on FROM hazard_record AS r WHERE r.house_id = i.house_id
-    ) AS c ON true
-    WHERE i.hazardous
-      AND NOT EXISTS (SELECT 1 FROM hazard_record AS r WHERE r.house_id = i.house_id AND r.closed_on IS NULL)
+    LEFT JOIN before AS b USING (house_id)
+    WHERE i.hazardous AND NOT COALESCE(b.has_open, false)
     RETURNING id, house_id
 )
 SELECT * FROM opened;

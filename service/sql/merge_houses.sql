@@ -1,47 +1,56 @@
--- Upsert located houses by survey code: a re-imported house is updated (its hazard history is kept).
-WITH upserted AS (
-    INSERT INTO house (
-        survey_code, census_no, county_code, township_code, village, address, geom, source_crs,
-        use_class, business_type, area_type, structure, floors, floors_band, floor_area_m2, build_year,
-        build_era, alterations, geohazards, declared_county, declared_township, location_mismatch,
-        import_batch_id, synthetic
-    )
-    SELECT survey_code, census_no, county_code, township_code, village, address, geom, source_crs,
-           use_class, business_type, area_type, structure, floors, floors_band, floor_area_m2, build_year,
-           build_era, COALESCE(alterations, '{}'), COALESCE(geohazards, '{}'), declared_county,
-           declared_township,
-           (declared_county_code IS NOT NULL AND declared_county_code <> county_code)
-             OR (township_from_polygon AND declared_township_code IS NOT NULL
-                 AND declared_township_code <> township_code),
-           :batch_id, :synthetic
-    FROM located_house
-    ORDER BY survey_code
-    ON CONFLICT (survey_code) DO UPDATE SET
-        census_no = EXCLUDED.census_no,
-        county_code = EXCLUDED.county_code,
-        township_code = EXCLUDED.township_code,
-        village = EXCLUDED.village,
-        address = EXCLUDED.address,
-        geom = EXCLUDED.geom,
-        source_crs = EXCLUDED.source_crs,
-        use_class = EXCLUDED.use_class,
-        business_type = EXCLUDED.business_type,
-        area_type = EXCLUDED.area_type,
-        structure = EXCLUDED.structure,
-        floors = EXCLUDED.floors,
-        floors_band = EXCLUDED.floors_band,
-        floor_area_m2 = EXCLUDED.floor_area_m2,
-        build_year = EXCLUDED.build_year,
-        build_era = EXCLUDED.build_era,
-        alterations = EXCLUDED.alterations,
-        geohazards = EXCLUDED.geohazards,
-        declared_county = EXCLUDED.declared_county,
-        declared_township = EXCLUDED.declared_township,
-        location_mismatch = EXCLUDED.location_mismatch,
-        import_batch_id = EXCLUDED.import_batch_id,
-        synthetic = EXCLUDED.synthetic,
-        updated_at = now()
-    RETURNING (xmax = 0) AS inserted
+-- Houses of one staged chunk by survey code (existing_house: chunk_existing_houses.sql): known ones are
+-- updated (their hazard history is kept), new ones inserted. Two plain statements rather than INSERT ...
+-- ON CONFLICT: about twice as fast for a million rows, and the insert goes in county/township order so
+-- the GiST index grows with locality.
+UPDATE house AS h SET
+    census_no = s.census_no,
+    county_code = s.county_code,
+    township_code = s.township_code,
+    village = s.village,
+    address = s.address,
+    geom = ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4490),
+    source_crs = s.source_crs,
+    use_class = s.use_class,
+    business_type = s.business_type,
+    area_type = s.area_type,
+    structure = s.structure,
+    floors = s.floors,
+    floors_band = s.floors_band,
+    floor_area_m2 = s.floor_area_m2,
+    build_year = s.build_year,
+    build_era = s.build_era,
+    alterations = COALESCE(s.alterations, '{}'),
+    geohazards = COALESCE(s.geohazards, '{}'),
+    declared_county = s.declared_county,
+    declared_township = s.declared_township,
+    location_mismatch = (s.declared_county_code IS NOT NULL AND s.declared_county_code <> s.county_code)
+        OR (s.township_from_polygon AND s.declared_township_code IS NOT NULL
+            AND s.declared_township_code <> s.township_code),
+    import_batch_id = :batch_id,
+    synthetic = :synthetic,
+    updated_at = now()
+FROM existing_house AS e
+JOIN staging_house AS s USING (row_no)
+WHERE h.id = e.id;
+
+INSERT INTO house (
+    survey_code, census_no, county_code, township_code, village, address, geom, source_crs,
+    use_class, business_type, area_type, structure, floors, floors_band, floor_area_m2, build_year,
+    build_era, alterations, geohazards, declared_county, declared_township, location_mismatch,
+    import_batch_id, synthetic
 )
-SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated
-FROM upserted
+SELECT s.survey_code, s.census_no, s.county_code, s.township_code, s.village, s.address,
+       ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4490),
+       s.source_crs, s.use_class, s.business_type, s.area_type, s.structure, s.floors, s.floors_band,
+       s.floor_area_m2, s.build_year, s.build_era, COALESCE(s.alterations, '{}'),
+       COALESCE(s.geohazards, '{}'), s.declared_county, s.declared_township,
+       (s.declared_county_code IS NOT NULL AND s.declared_county_code <> s.county_code)
+         OR (s.township_from_polygon AND s.declared_township_code IS NOT NULL
+             AND s.declared_township_code <> s.township_code),
+       :batch_id, :synthetic
+FROM staging_house AS s
+WHERE NOT EXISTS (SELECT 1 FROM existing_house AS e WHERE e.row_no = s.row_no)
+ORDER BY s.county_code, s.township_code, s.survey_code;
+
+SELECT (SELECT count(*) FROM staging_house) - (SELECT count(*) FROM existing_house) AS inserted,
+       (SELECT count(*) FROM existing_house) AS updated

@@ -1,9 +1,12 @@
--- Nearest sensitive site of each kind within that kind's radius, for every house (:house_ids NULL) or
--- for the listed houses. Driven from the sites: each site finds the houses around it through the GiST
+-- Nearest sensitive site of each kind within that kind's radius, for every house, or for the listed
+-- houses (:house_ids), or for the houses of one import (:batch_id). Driven from the sites: each site finds the houses around it through the GiST
 -- index on house.geom (a degree envelope wide enough for the radius anywhere in Gansu), then the exact
 -- distance on the CGCS2000 ellipsoid decides (geography of SRID 4490 uses GRS80).
-DELETE FROM house_proximity
-WHERE CAST(:house_ids AS bigint[]) IS NULL OR house_id = ANY(CAST(:house_ids AS bigint[]));
+DELETE FROM house_proximity AS p
+USING house AS h
+WHERE h.id = p.house_id
+  AND (CAST(:house_ids AS bigint[]) IS NULL OR h.id = ANY(CAST(:house_ids AS bigint[])))
+  AND (CAST(:batch_id AS bigint) IS NULL OR h.import_batch_id = :batch_id);
 
 WITH radius AS (
     SELECT kind, metres,
@@ -18,7 +21,8 @@ candidate AS (
     FROM sensitive_site AS s
     JOIN radius AS r ON r.kind = s.kind
     JOIN house AS h ON ST_DWithin(h.geom, s.geom, r.degrees)
-    WHERE CAST(:house_ids AS bigint[]) IS NULL OR h.id = ANY(CAST(:house_ids AS bigint[]))
+    WHERE (CAST(:house_ids AS bigint[]) IS NULL OR h.id = ANY(CAST(:house_ids AS bigint[])))
+      AND (CAST(:batch_id AS bigint) IS NULL OR h.import_batch_id = :batch_id)
 )
 INSERT INTO house_proximity (house_id, site_kind, site_id, distance_m)
 SELECT DISTINCT ON (house_id, kind) house_id, kind, site_id, distance_m

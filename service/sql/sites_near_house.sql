@@ -4,7 +4,8 @@ WITH radius AS (
     FROM unnest(CAST(:kinds AS text[]), CAST(:metres AS float8[])) AS r(kind, metres)
 )
 SELECT s.id, s.kind, s.name, s.county_code, s.synthetic, r.metres AS radius_m,
-       round(CAST(ST_Distance(CAST(h.geom AS geography), CAST(s.geom AS geography)) AS numeric), 1) AS distance_m,
+       CAST(round(CAST(ST_Distance(CAST(h.geom AS geography), CAST(s.geom AS geography)) AS numeric), 1) AS float8)
+           AS distance_m,
        ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat
 FROM house AS h
 JOIN sensitive_site AS s ON true

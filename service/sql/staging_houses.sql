@@ -1,4 +1,5 @@
--- Staging for one house import: dropped at the end of the transaction, so nothing half-written remains.
+-- Staging for one house import, one chunk at a time: dropped at the end of the transaction, so nothing
+-- half-written remains.
 CREATE TEMP TABLE staging_house (
     row_no integer NOT NULL,
     survey_code text,
@@ -6,9 +7,14 @@ CREATE TEMP TABLE staging_house (
     declared_county text,
     declared_county_code text,
     declared_township text,
+    declared_township_code text,
     village text,
     address text,
-    geom geometry(Point, 4490),          -- CGCS2000 lon/lat, converted from the declared CRS in Python
+    lon float8,                          -- CGCS2000, converted from the declared CRS in Python
+    lat float8,
+    county_code text,                    -- where the point is (geo.locate), not what the row declares
+    township_code text,                  -- from a real township polygon, else the declared township
+    township_from_polygon boolean,
     source_crs text,
     use_class text,
     business_type text,
@@ -36,3 +42,4 @@ CREATE TEMP TABLE staging_house (
     closed_out_on date,
     opened_on date
 ) ON COMMIT DROP
+

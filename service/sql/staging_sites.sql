@@ -7,5 +7,7 @@ CREATE TEMP TABLE staging_site (
     declared_county text,
     address text,
     geom geometry(Point, 4490),
+    county_code text,
+    township_code text,
     source_crs text
 ) ON COMMIT DROP
