@@ -116,6 +116,64 @@ def client(db_url: URL):
         yield c
 
 
+# The synthetic demo frame, loaded once into a template of its own --------------------------------------
+
+DEMO_SPEC_HOUSES = 60_000
+
+
+def _demo_spec():
+    from geo.synthetic import FrameSpec
+
+    return FrameSpec(seed=7, houses=DEMO_SPEC_HOUSES)
+
+
+DEMO_SPEC = _demo_spec()
+
+
+@pytest.fixture(scope="session")
+def demo_template(pg_server: URL, template_db: str):
+    """A template database holding a 60,000-house synthetic frame (about 6,000 hazardous)."""
+    from service.demo import load_demo
+
+    name = f"{template_db}_demo"
+    admin = _admin(pg_server)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"'))
+    engine = create_engine(pg_server.set(database=name))
+    report = load_demo(engine, DEMO_SPEC)
+    engine.dispose()
+    yield name, report
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def demo_url(pg_server: URL, demo_template) -> Iterator[URL]:
+    """A fresh database for one test, cloned from the demo template."""
+    yield from _new_database(pg_server, demo_template[0])
+
+
+@pytest.fixture
+def demo_engine(demo_url: URL):
+    eng = create_engine(demo_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def demo_api(demo_url: URL):
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+    from service.settings import DatabaseSettings, Settings
+
+    settings = Settings(db=DatabaseSettings(url=demo_url.render_as_string(hide_password=False)))
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
 # A skipped test is a failed run -----------------------------------------------------------------------
 
 _skipped: list[str] = []

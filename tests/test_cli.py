@@ -15,7 +15,10 @@ from tests.conftest import scratch_dir
 
 SUBCOMMANDS = [
     ["serve"], ["prepare"], ["db"], ["db", "start"], ["db", "stop"], ["db", "status"], ["db", "url"],
-    ["db", "migrate"], ["db", "downgrade"], ["boundaries"], ["boundaries", "load"],
+    ["db", "migrate"], ["db", "downgrade"], ["boundaries"], ["boundaries", "load"], ["import"], ["demo"],
+    ["demo", "load"], ["proximity"], ["proximity", "refresh"], ["plan"], ["plan", "create"], ["plan", "list"],
+    ["draw"], ["draw", "units"], ["draw", "houses"], ["draw", "publish"], ["draw", "verify"], ["draw", "show"],
+    ["draw", "export"], ["draw", "coverage"], ["draw", "replace"],
 ]  # fmt: skip
 
 
@@ -31,7 +34,7 @@ def test_console_script_help():
         [str(Path(sys.executable).parent / "spotcheck"), "--help"], capture_output=True, text=True, timeout=60
     )
     assert top.returncode == 0
-    for name in ["serve", "prepare", "db", "boundaries"]:
+    for name in ["serve", "prepare", "db", "boundaries", "import", "demo", "proximity", "plan", "draw"]:
         assert name in top.stdout
 
 

@@ -6,62 +6,20 @@ import io
 
 import filemakers as fm
 import pytest
+from conftest import DEMO_SPEC
 from dbcheck import count, digest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from geo.synthetic import FrameSpec
 from service.demo import load_demo
 
 GEOJSON = "application/geo+json"
-SPEC = FrameSpec(seed=7, houses=6_000)
-
-
-@pytest.fixture(scope="module")
-def demo_template(pg_server, template_db):
-    """A template database with the small demo frame loaded once for this module."""
-    name = f"{template_db}_demo"
-    admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"'))
-    engine = create_engine(pg_server.set(database=name))
-    report = load_demo(engine, SPEC)
-    engine.dispose()
-    yield name, report
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-@pytest.fixture
-def demo_url(pg_server, demo_template):
-    from tests.conftest import _new_database
-
-    yield from _new_database(pg_server, demo_template[0])
-
-
-@pytest.fixture
-def demo_engine(demo_url):
-    engine = create_engine(demo_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def api(demo_url):
-    from fastapi.testclient import TestClient
-
-    from service.app import create_app
-    from service.settings import DatabaseSettings, Settings
-
-    settings = Settings(db=DatabaseSettings(url=demo_url.render_as_string(hide_password=False)))
-    with TestClient(create_app(settings)) as c:
-        yield c
+SPEC = DEMO_SPEC
 
 
 def test_demo_frame_is_labelled_synthetic_everywhere(demo_engine, demo_template):
     report = demo_template[1]
-    assert report.loaded and report.houses == 6_000 and report.townships == 1403
+    assert report.loaded and report.houses == SPEC.houses and report.townships == 1403
     assert count(demo_engine, "SELECT count(*) FROM house WHERE NOT synthetic") == 0
     assert count(demo_engine, "SELECT count(*) FROM hazard_record WHERE NOT synthetic") == 0
     assert count(demo_engine, "SELECT count(*) FROM sensitive_site WHERE NOT synthetic") == 0
@@ -123,9 +81,10 @@ def _fc(response):
     return response.json()
 
 
-def test_houses_pagination_and_filters(api, demo_engine):
+def test_houses_pagination_and_filters(demo_api, demo_engine):
+    api = demo_api
     first = _fc(api.get("/api/v1/houses", params={"limit": 100}))
-    assert first["numberMatched"] == 6_000 and first["numberReturned"] == 100
+    assert first["numberMatched"] == SPEC.houses and first["numberReturned"] == 100
     assert all(f["properties"]["synthetic"] for f in first["features"])
     second = _fc(api.get("/api/v1/houses", params={"limit": 100, "after_id": first["next_after_id"]}))
     assert {f["id"] for f in first["features"]}.isdisjoint(f["id"] for f in second["features"])
@@ -149,7 +108,7 @@ def test_houses_pagination_and_filters(api, demo_engine):
 
     x, y = unit["features"][0]["geometry"]["coordinates"]
     box = _fc(api.get("/api/v1/houses", params={"bbox": f"{x - 0.01},{y - 0.01},{x + 0.01},{y + 0.01}"}))
-    assert 0 < box["numberMatched"] < 6_000
+    assert 0 < box["numberMatched"] < SPEC.houses
 
 
 @pytest.mark.parametrize(
@@ -160,12 +119,14 @@ def test_houses_pagination_and_filters(api, demo_engine):
         ({"hazard_grade": "bad"}, 422, ""),
     ],
 )
-def test_houses_bad_parameters(api, params, status, fragment):
+def test_houses_bad_parameters(demo_api, params, status, fragment):
+    api = demo_api
     r = api.get("/api/v1/houses", params=params)
     assert r.status_code == status and fragment in r.text
 
 
-def test_one_house_with_history_and_sites(api, demo_engine):
+def test_one_house_with_history_and_sites(demo_api, demo_engine):
+    api = demo_api
     with demo_engine.connect() as conn:
         code = conn.execute(text(
             "SELECT h.survey_code FROM house h JOIN hazard_record r ON r.house_id = h.id "
@@ -182,7 +143,8 @@ def test_one_house_with_history_and_sites(api, demo_engine):
     assert api.get("/api/v1/houses/NO-SUCH-HOUSE").status_code == 404
 
 
-def test_sites_and_houses_near_a_site(api):
+def test_sites_and_houses_near_a_site(demo_api):
+    api = demo_api
     schools = _fc(api.get("/api/v1/sites", params={"kind": "school", "unit": "620102"}))
     assert schools["features"] and all(f["properties"]["kind"] == "school" for f in schools["features"])
     busiest = max(schools["features"], key=lambda f: f["properties"]["houses_near"])
@@ -198,16 +160,18 @@ def test_sites_and_houses_near_a_site(api):
     }
 
 
-def test_proximity_counts_per_unit_and_city(api, demo_engine):
+def test_proximity_counts_per_unit_and_city(demo_api, demo_engine):
+    api = demo_api
     units = api.get("/api/v1/proximity/summary", params={"by": "unit"}).json()
     cities = api.get("/api/v1/proximity/summary", params={"by": "city"}).json()
     assert len(units) == 88 and len(cities) == 14
-    assert sum(u["houses"] for u in units) == sum(c["houses"] for c in cities) == 6_000
+    assert sum(u["houses"] for u in units) == sum(c["houses"] for c in cities) == SPEC.houses
     near = count(demo_engine, "SELECT count(DISTINCT house_id) FROM house_proximity")
     assert sum(u["near_any"] for u in units) == near
 
 
-def test_upload_endpoint(api, demo_engine):
+def test_upload_endpoint(demo_api, demo_engine):
+    api = demo_api
     with demo_engine.connect() as conn:
         x, y = conn.execute(text("SELECT ST_X(geom), ST_Y(geom) FROM house ORDER BY id LIMIT 1")).one()
     good = io.StringIO()

@@ -14,7 +14,8 @@ from service.models import Base
 
 OUR_TABLES = {
     "dataset", "division", "sampling_unit", "house", "hazard_record", "sensitive_site",
-    "import_batch", "house_proximity", "division_piece",
+    "import_batch", "house_proximity", "division_piece", "sampling_plan", "draw", "draw_unit", "draw_frame",
+    "draw_house", "draw_event",
 }  # fmt: skip
 
 

@@ -1,6 +1,6 @@
 """All routers, gathered in one place."""
 
-from service.routes import datasets, divisions, health, houses, imports, sites, vocabulary, web
+from service.routes import datasets, divisions, draws, health, houses, imports, plans, sites, vocabulary, web
 
 ROUTERS = (
     health.router,
@@ -8,6 +8,8 @@ ROUTERS = (
     houses.router,
     sites.router,
     imports.router,
+    plans.router,
+    draws.router,
     datasets.router,
     vocabulary.router,
     web.router,
