@@ -63,7 +63,9 @@ def upgrade() -> None:
         sa.Column("commercial_drawn", sa.SmallInteger()),
         sa.Column("frame_size", sa.Integer()),
         sa.Column("shortfalls", postgresql.JSONB(), server_default=sa.text("'[]'"), nullable=False),
-        sa.CheckConstraint("reason IN ('seat', 'random', 'all', 'stands_alone', 'included', 'fixed')", name="reason"),
+        sa.CheckConstraint(
+            "reason IN ('seat', 'random', 'all', 'stands_alone', 'included', 'fixed')", name="reason"
+        ),
         sa.CheckConstraint("inclusion_probability > 0 AND inclusion_probability <= 1", name="probability"),
     )
     # The frame a draw used, as it was: verify re-runs the draw from here and checks its digest.
