@@ -207,9 +207,8 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def live_server(db_url: URL) -> Iterator[str]:
-    """The app served by uvicorn on a free loopback port; yields its base URL."""
+def _serve(url: URL) -> Iterator[str]:
+    """Serve the app on a free loopback port for the database at ``url``; yield its base URL."""
     import socket
     import threading
     import time
@@ -219,7 +218,7 @@ def live_server(db_url: URL) -> Iterator[str]:
     from service.app import create_app
     from service.settings import DatabaseSettings, Settings
 
-    settings = Settings(db=DatabaseSettings(url=db_url.render_as_string(hide_password=False)))
+    settings = Settings(db=DatabaseSettings(url=url.render_as_string(hide_password=False)))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -236,6 +235,29 @@ def live_server(db_url: URL) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)
+
+
+@pytest.fixture
+def live_server(db_url: URL) -> Iterator[str]:
+    """The app on a loopback port, on a fresh database with the boundaries."""
+    yield from _serve(db_url)
+
+
+@pytest.fixture
+def demo_live_server(demo_url: URL) -> Iterator[str]:
+    """The app on a loopback port, on a fresh copy of the demo frame (60,000 synthetic houses)."""
+    yield from _serve(demo_url)
+
+
+@pytest.fixture
+def demo_page(browser, demo_live_server):
+    """A fresh page on the demo server that records every request it makes."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.requests_made = []
+    pg.on("request", lambda request: pg.requests_made.append(request.url))
+    yield pg
+    context.close()
 
 
 @pytest.fixture(scope="session")
