@@ -99,6 +99,17 @@ class DemoSettings(BaseSettings):
     seed: int = 20241021
 
 
+class MapSettings(BaseSettings):
+    """Basemaps. None by default: in an office without internet the boundaries are the basemap, and no
+    page may request anything outside the service unless a basemap is switched on here."""
+
+    model_config = SettingsConfigDict(env_prefix="SPOTCHECK_MAP_", extra="ignore")
+
+    tianditu_key: str | None = Field(default=None, description="天地图 key; enables the Tianditu basemap")
+    osm_enabled: bool = Field(default=False, description="Offer OpenStreetMap tiles (needs internet)")
+    cluster_below_zoom: int = Field(default=10, ge=3, le=16)
+
+
 class Settings(BaseSettings):
     """All settings of the service."""
 
@@ -109,6 +120,7 @@ class Settings(BaseSettings):
     server: ServerSettings = Field(default_factory=ServerSettings)
     radius: RadiusSettings = Field(default_factory=RadiusSettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
+    map: MapSettings = Field(default_factory=MapSettings)
 
     @model_validator(mode="after")
     def _production_needs_external_database(self) -> Settings:

@@ -1,6 +1,18 @@
 """All routers, gathered in one place."""
 
-from service.routes import datasets, divisions, draws, health, houses, imports, plans, sites, vocabulary, web
+from service.routes import (
+    datasets,
+    divisions,
+    draws,
+    health,
+    houses,
+    imports,
+    maps,
+    plans,
+    sites,
+    vocabulary,
+    web,
+)
 
 ROUTERS = (
     health.router,
@@ -9,6 +21,7 @@ ROUTERS = (
     sites.router,
     imports.router,
     plans.router,
+    maps.router,
     draws.router,
     datasets.router,
     vocabulary.router,

@@ -1,0 +1,103 @@
+"""What the maps ask the database: vector tiles of hazardous houses, choropleth figures, key figures."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.enums import DivisionLevel
+from service.divisions import require_division
+from service.errors import InvalidInput
+from service.queries import sql
+from service.settings import get_settings
+
+# Display simplification per level, in degrees (about 500 m, 200 m, 50 m).
+TOLERANCE = {"city": 0.005, "county": 0.002, "township": 0.0005}
+PARENT_LEVEL = {"county": DivisionLevel.CITY, "township": DivisionLevel.COUNTY}
+PROVINCE = "620000"
+
+
+def house_tile(session: Session, z: int, x: int, y: int, **filters) -> bytes:
+    """One MVT tile of hazardous houses: points from the cluster zoom on, counted clusters below it."""
+    if not (0 <= z <= 22 and 0 <= x < 2**z and 0 <= y < 2**z):
+        raise InvalidInput(f"瓦片坐标无效：{z}/{x}/{y}。", f"Invalid tile coordinates {z}/{x}/{y}.")
+    params = {"z": z, "x": x, "y": y, "cluster_zoom": get_settings().map.cluster_below_zoom, **filters}
+    return bytes(session.execute(sql("tile_houses"), params).scalar() or b"")
+
+
+def divisions_with_figures(session: Session, level: str, parent: str | None) -> str:
+    """GeoJSON of one level's divisions (children of ``parent``) with the leaders' indicators."""
+    if level not in TOLERANCE:
+        raise InvalidInput("level 应为 city、county 或 township。", "level must be city, county or township.")
+    if level != "city":
+        if parent is None:
+            raise InvalidInput(
+                f"level={level} 需要 parent（上级代码）。", f"level={level} needs a parent code."
+            )
+        require_division(session, parent, PARENT_LEVEL[level])
+    elif parent is not None and parent != PROVINCE:
+        raise InvalidInput("市州的上级只能是甘肃省 620000。", "The parent of cities is the province, 620000.")
+    params = {"level": level, "parent": None if level == "city" else parent, "tolerance": TOLERANCE[level]}
+    return session.execute(sql("map_divisions"), params).scalar_one()
+
+
+def summary(session: Session, code: str | None) -> dict:
+    """Key figures of a division (the province by default)."""
+    code = code or PROVINCE
+    row = session.execute(sql("map_summary"), {"code": code}).mappings().one_or_none()
+    if row is None:
+        require_division(session, code, DivisionLevel.CITY)  # raises the actionable 404
+    out = dict(row)
+    out["rectified_share"] = float(out["rectified_share"]) if out["rectified_share"] is not None else None
+    return out
+
+
+def synthetic_frame(session: Session) -> bool:
+    """Whether the houses on the map include synthetic ones."""
+    return bool(session.execute(text("SELECT EXISTS (SELECT 1 FROM house WHERE synthetic)")).scalar())
+
+
+def config(session: Session) -> dict:
+    """What the map page needs to start: basemaps on offer, view, tile URL, colours, synthetic banner."""
+    settings = get_settings().map
+    basemaps = [{"id": "none", "name": "无底图（行政区划）"}]
+    if settings.osm_enabled:
+        basemaps.append({"id": "osm", "name": "OpenStreetMap", "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                         "attribution": "© OpenStreetMap contributors"})  # fmt: skip
+    if settings.tianditu_key:
+        basemaps.append({
+            "id": "tianditu", "name": "天地图",
+            "url": "https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec"
+                   "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
+                   f"&tk={settings.tianditu_key}",
+            "subdomains": "01234567", "attribution": "© 天地图 国家地理信息公共服务平台",
+        })  # fmt: skip
+    return {
+        "basemaps": basemaps,
+        "default_basemap": "none",
+        "center": [36.3, 102.5],
+        "zoom": 6,
+        "max_zoom": 18,
+        "house_tiles": "/api/v1/tiles/houses/{z}/{x}/{y}.pbf",
+        "cluster_below_zoom": settings.cluster_below_zoom,
+        "synthetic_frame": synthetic_frame(session),
+        "status_colors": {"pending": "#d7301f", "in_progress": "#fc8d59", "done": "#1a9850"},
+        "crs_note": "数据坐标系 CGCS2000（EPSG:4490），地图显示为 Web 墨卡托（EPSG:3857）",
+    }
+
+
+def draw_unit_map(session: Session, draw_id: int, unit: str) -> dict:
+    """A unit of a draw: frame houses with their roles, townships with their coverage."""
+    from service.draws import get_draw
+
+    get_draw(session, draw_id)
+    found = session.execute(
+        text("SELECT 1 FROM draw_unit WHERE draw_id = :d AND unit_code = :u"), {"d": draw_id, "u": unit}
+    ).scalar()
+    if not found:
+        from service.errors import NotFound
+
+        raise NotFound(f"抽样 {draw_id} 未抽中单元 {unit}。", f"Draw {draw_id} has no unit {unit}.")
+    return json.loads(session.execute(sql("draw_unit_map"), {"draw_id": draw_id, "unit": unit}).scalar_one())
