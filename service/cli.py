@@ -357,6 +357,17 @@ def _cmd_draw_coverage(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_map_export(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from service.unit_map import unit_map_html
+
+    with _session(settings) as session:
+        Path(args.out).write_text(unit_map_html(session, args.unit, args.draw), encoding="utf-8")
+    print(f"wrote {args.out} (self-contained: opens with no server and no internet)")
+    return 0
+
+
 def _frame_size(value: str) -> int:
     size = int(value)
     if not 1_000 <= size <= 2_000_000:
@@ -507,6 +518,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rp.add_argument("--by", required=True, help="who replaces it")
     rp.add_argument("--note", help="free text")
+
+    mp = sub.add_parser("map", help="Maps: export a unit's standalone HTML map.")
+    mp_sub = mp.add_subparsers(dest="map_command", metavar="ACTION", required=True)
+    me = add(
+        mp_sub, "export", _cmd_map_export, "Write a unit's map as one HTML file that opens offline (folium)."
+    )
+    me.add_argument("unit", help="sampling unit (county-level) code, e.g. 620102")
+    me.add_argument("--out", required=True, help="output .html file")
+    me.add_argument("--draw", type=int, help="also show this draw's houses and replacements")
 
     prox = sub.add_parser("proximity", help="Houses near sensitive sites: refresh.")
     prox_sub = prox.add_subparsers(dest="proximity_command", metavar="ACTION", required=True)

@@ -18,7 +18,7 @@ SUBCOMMANDS = [
     ["db", "migrate"], ["db", "downgrade"], ["boundaries"], ["boundaries", "load"], ["import"], ["demo"],
     ["demo", "load"], ["proximity"], ["proximity", "refresh"], ["plan"], ["plan", "create"], ["plan", "list"],
     ["draw"], ["draw", "units"], ["draw", "houses"], ["draw", "publish"], ["draw", "verify"], ["draw", "show"],
-    ["draw", "export"], ["draw", "coverage"], ["draw", "replace"],
+    ["draw", "export"], ["draw", "coverage"], ["draw", "replace"], ["map"], ["map", "export"],
 ]  # fmt: skip
 
 

@@ -78,3 +78,14 @@ def draws(session: SessionDep) -> list[dict]:
 def draw_unit_map(session: SessionDep, draw_id: int, unit: str) -> dict:
     """Frame houses with their roles (sample, replacement, frame) and townships with their coverage."""
     return maps.draw_unit_map(session, draw_id, unit)
+
+
+@router.get("/units/{unit}/map.html", summary="Standalone HTML map of a unit (opens offline)", response_class=Response,
+            responses={200: {"content": {"text/html": {}}}})  # fmt: skip
+def unit_map(session: SessionDep, unit: str, draw: int | None = None) -> Response:
+    """The unit's boundary, townships, hazardous houses, sensitive sites (and a draw's houses), every asset inlined."""
+    from service.unit_map import unit_map_html
+
+    body = unit_map_html(session, unit, draw)
+    headers = {"Content-Disposition": f'attachment; filename="unit-{unit}.html"'}
+    return Response(body, media_type="text/html; charset=utf-8", headers=headers)
