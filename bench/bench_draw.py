@@ -9,10 +9,8 @@ Run: .venv/bin/python bench/bench_draw.py
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,11 +27,9 @@ SEED = "2024-10-21 双色球 2024123 03 07 12 18 25 31+09"
 
 
 def main() -> None:
-    from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
-    from service import migrate
-    from service.boundary_load import load_boundaries
+    from bench.scratch import scratch_database
     from service.demo import load_demo
     from service.draws import (
         draw_all_units,
@@ -43,18 +39,10 @@ def main() -> None:
         run_house_draws,
         sampling_units,
     )
-    from service.embedded_db import EmbeddedPostgres
     from service.plans import PlanSpec, create_plan
 
     spec = FrameSpec(houses=1_000_000)
-    root = Path(tempfile.mkdtemp(prefix="spotcheck-bench-", dir="/tmp"))
-    root.chmod(0o755)
-    cluster = EmbeddedPostgres(root / "db")
-    try:
-        cluster.start()
-        engine = create_engine(cluster.url())
-        migrate.upgrade(engine)
-        load_boundaries(engine)
+    with scratch_database() as (_, engine, _):
         t = time.perf_counter()
         load_demo(engine, spec)
         print(f"demo frame of {spec.houses:,} houses loaded in {time.perf_counter() - t:.1f} s")
@@ -101,10 +89,6 @@ def main() -> None:
             print(f"spatial balance (Pielou, 0 = perfect) over {len(drawn)} units: draw mean {np.mean(drawn):.4f}, "
                   f"simple random sampling mean {np.mean(srs):.4f}; the draw is better in "
                   f"{sum(d < s for d, s in zip(drawn, srs, strict=True))} of {len(drawn)} units")  # fmt: skip
-        engine.dispose()
-    finally:
-        cluster.destroy()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -6,10 +6,8 @@ Prints each figure with the baseline measured in the same run; copy them to benc
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -45,19 +43,12 @@ def bench_gcj02() -> None:
 
 def bench_database() -> None:
     import geopandas as gpd
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    from service import migrate
+    from bench.scratch import scratch_database
     from service.boundary_load import load_boundaries
-    from service.embedded_db import EmbeddedPostgres
 
-    root = Path(tempfile.mkdtemp(prefix="spotcheck-bench-", dir="/tmp"))
-    root.chmod(0o755)
-    cluster = EmbeddedPostgres(root / "db")
-    try:
-        cluster.start()
-        engine = create_engine(cluster.url())
-        migrate.upgrade(engine)
+    with scratch_database(boundaries=False) as (_, engine, _):
         t = time.perf_counter()
         load_boundaries(engine, force=True)
         print(f"boundary load (1,506 divisions, 88 units, one transaction): {time.perf_counter() - t:.2f} s")
@@ -93,10 +84,6 @@ def bench_database() -> None:
                 repeat=50,
             )
         print(f"point-in-county lookup (GiST): {t * 1000:.2f} ms")
-        engine.dispose()
-    finally:
-        cluster.destroy()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,7 @@ Starts a scratch embedded PostGIS in /tmp, so it never touches the service's dat
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -70,12 +68,10 @@ def main() -> None:
     parser.add_argument("--houses", type=int, default=1_000_000)
     args = parser.parse_args()
 
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    from service import migrate
-    from service.boundary_load import load_boundaries
+    from bench.scratch import scratch_database
     from service.bulk import copy_frame, points_ewkb
-    from service.embedded_db import EmbeddedPostgres
     from service.proximity import refresh_proximity
 
     t = time.perf_counter()
@@ -83,14 +79,7 @@ def main() -> None:
     big_sites = generate_frame(*load_gansu_inputs(), FrameSpec(houses=2_000_000)).sites  # ~20,000 sites
     print(f"generated {args.houses:,} houses and {len(big_sites):,} sites in {time.perf_counter() - t:.1f} s")
 
-    root = Path(tempfile.mkdtemp(prefix="spotcheck-bench-", dir="/tmp"))
-    root.chmod(0o755)
-    cluster = EmbeddedPostgres(root / "db")
-    try:
-        cluster.start()
-        engine = create_engine(cluster.url())
-        migrate.upgrade(engine)
-        load_boundaries(engine)
+    with scratch_database() as (cluster, engine, root):
         csv_path = root / "houses.csv"
         rows = write_csv(frame, csv_path)
         size_mb = csv_path.stat().st_size / 1e6
@@ -188,10 +177,6 @@ def main() -> None:
               f"(radius-edge ties), max distance difference {diff * 1000:.2f} mm")  # fmt: skip
         kinds = pg["kind"].value_counts().to_dict()
         print(f"  pairs per kind: {kinds}")
-
-    finally:
-        cluster.destroy()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -72,9 +72,9 @@ def _ensure_demo(engine: Engine, settings: Settings) -> None:
 
 
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
+    import os
 
-    from service.app import create_app
+    import uvicorn
 
     cluster = embedded_cluster(settings.db) if settings.db.embedded else None
     was_running = cluster.status().running if cluster else True
@@ -82,7 +82,9 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     host, port = args.host or settings.server.host, args.port or settings.server.port
     print(f"spotcheck is serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)", flush=True)
     try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        # Worker processes import service.asgi, which reads the same environment as this command.
+        os.environ.setdefault("SPOTCHECK_DB_DATA_DIR", str(settings.db.data_dir))
+        uvicorn.run("service.asgi:app", host=host, port=port, workers=settings.server.workers, log_level="info")
     finally:
         # Leave the embedded database as we found it.
         if cluster and not was_running:
@@ -217,12 +219,14 @@ def _cmd_demo_load(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_proximity_refresh(args: argparse.Namespace, settings: Settings) -> int:
     import time
 
+    from service.maps import refresh_clusters
     from service.proximity import refresh_proximity
 
     engine = _engine(settings)
     started = time.perf_counter()
     with engine.begin() as conn:
         refresh_proximity(conn, settings.radius.as_dict())
+        refresh_clusters(conn)
     print(f"proximity refreshed in {time.perf_counter() - started:.1f} s (radii {settings.radius.as_dict()})")
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from geo.enums import DivisionLevel
@@ -12,6 +13,10 @@ from service.divisions import require_division
 from service.errors import InvalidInput
 from service.queries import sql
 from service.settings import get_settings
+
+# Below this zoom, tiles carry counted clusters (house_cluster, zooms 3-9), from it on, houses.
+CLUSTER_BELOW_ZOOM = 10
+MIN_CLUSTER_ZOOM = 3
 
 # Display simplification per level, in degrees (about 500 m, 200 m, 50 m).
 TOLERANCE = {"city": 0.005, "county": 0.002, "township": 0.0005}
@@ -23,8 +28,15 @@ def house_tile(session: Session, z: int, x: int, y: int, **filters) -> bytes:
     """One MVT tile of hazardous houses: points from the cluster zoom on, counted clusters below it."""
     if not (0 <= z <= 22 and 0 <= x < 2**z and 0 <= y < 2**z):
         raise InvalidInput(f"瓦片坐标无效：{z}/{x}/{y}。", f"Invalid tile coordinates {z}/{x}/{y}.")
-    params = {"z": z, "x": x, "y": y, "cluster_zoom": get_settings().map.cluster_below_zoom, **filters}
-    return bytes(session.execute(sql("tile_houses"), params).scalar() or b"")
+    if z < MIN_CLUSTER_ZOOM:
+        return b""  # the whole of China in a tile: the map starts at zoom 5
+    query = sql("tile_houses") if z >= CLUSTER_BELOW_ZOOM else sql("tile_clusters")
+    return bytes(session.execute(query, {"z": z, "x": x, "y": y, **filters}).scalar() or b"")
+
+
+def refresh_clusters(conn: Connection) -> None:
+    """Recount the low-zoom clusters (after imports and demo loads; a few seconds for 100,000 houses)."""
+    conn.execute(text("REFRESH MATERIALIZED VIEW house_cluster"))
 
 
 def divisions_with_figures(session: Session, level: str, parent: str | None) -> str:
@@ -81,7 +93,8 @@ def config(session: Session) -> dict:
         "zoom": 6,
         "max_zoom": 18,
         "house_tiles": "/api/v1/tiles/houses/{z}/{x}/{y}.pbf",
-        "cluster_below_zoom": settings.cluster_below_zoom,
+        "cluster_below_zoom": CLUSTER_BELOW_ZOOM,
+        "min_zoom": 5,
         "synthetic_frame": synthetic_frame(session),
         "status_colors": {"pending": "#d7301f", "in_progress": "#fc8d59", "done": "#1a9850"},
         "crs_note": "数据坐标系 CGCS2000（EPSG:4490），地图显示为 Web 墨卡托（EPSG:3857）",

@@ -61,6 +61,7 @@ class ServerSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = Field(default=2, ge=1, le=16, description="Server processes (one per core)")
 
 
 class RadiusSettings(BaseSettings):
@@ -107,7 +108,6 @@ class MapSettings(BaseSettings):
 
     tianditu_key: str | None = Field(default=None, description="天地图 key; enables the Tianditu basemap")
     osm_enabled: bool = Field(default=False, description="Offer OpenStreetMap tiles (needs internet)")
-    cluster_below_zoom: int = Field(default=10, ge=3, le=16)
 
 
 class Settings(BaseSettings):

@@ -55,21 +55,31 @@ def _admin(pg_server: URL):
     return create_engine(pg_server, isolation_level="AUTOCOMMIT")
 
 
+def _template(pg_server: URL, name: str, source: str | None, prepare) -> Iterator[str]:
+    """Create database ``name`` (from ``source`` if given), run ``prepare(engine)`` on it, drop it at the end."""
+    admin = _admin(pg_server)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{source}"' if source else "")))
+    engine = create_engine(pg_server.set(database=name))
+    result = prepare(engine)
+    engine.dispose()
+    yield name, result
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _migrated_with_boundaries(engine) -> None:
+    migrate.upgrade(engine)
+    load_boundaries(engine)
+
+
 @pytest.fixture(scope="session")
 def template_db(pg_server: URL) -> Iterator[str]:
     """Name of a database migrated to head with the boundaries loaded; tests clone it."""
-    admin = _admin(pg_server)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{TEMPLATE}"'))
-    engine = create_engine(pg_server.set(database=TEMPLATE))
-    migrate.upgrade(engine)
-    load_boundaries(engine)
-    engine.dispose()
-    yield TEMPLATE
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)'))
-    admin.dispose()
+    for name, _ in _template(pg_server, TEMPLATE, None, _migrated_with_boundaries):
+        yield name
 
 
 def _new_database(pg_server: URL, template: str) -> Iterator[URL]:
@@ -104,16 +114,21 @@ def engine(db_url: URL):
     eng.dispose()
 
 
-@pytest.fixture
-def client(db_url: URL):
+def _test_client(url: URL):
     from fastapi.testclient import TestClient
 
     from service.app import create_app
     from service.settings import DatabaseSettings, Settings
 
-    settings = Settings(db=DatabaseSettings(url=db_url.render_as_string(hide_password=False)))
+    settings = Settings(db=DatabaseSettings(url=url.render_as_string(hide_password=False)))
     with TestClient(create_app(settings)) as c:
         yield c
+
+
+@pytest.fixture
+def client(db_url: URL):
+    """The API (start-up included) on a fresh database with the boundaries."""
+    yield from _test_client(db_url)
 
 
 # The synthetic demo frame, loaded once into a template of its own --------------------------------------
@@ -135,18 +150,7 @@ def demo_template(pg_server: URL, template_db: str):
     """A template database holding a 60,000-house synthetic frame (about 6,000 hazardous)."""
     from service.demo import load_demo
 
-    name = f"{template_db}_demo"
-    admin = _admin(pg_server)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"'))
-    engine = create_engine(pg_server.set(database=name))
-    report = load_demo(engine, DEMO_SPEC)
-    engine.dispose()
-    yield name, report
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    yield from _template(pg_server, f"{template_db}_demo", template_db, lambda engine: load_demo(engine, DEMO_SPEC))
 
 
 @pytest.fixture
@@ -164,14 +168,8 @@ def demo_engine(demo_url: URL):
 
 @pytest.fixture
 def demo_api(demo_url: URL):
-    from fastapi.testclient import TestClient
-
-    from service.app import create_app
-    from service.settings import DatabaseSettings, Settings
-
-    settings = Settings(db=DatabaseSettings(url=demo_url.render_as_string(hide_password=False)))
-    with TestClient(create_app(settings)) as c:
-        yield c
+    """The API on a fresh copy of the demo frame."""
+    yield from _test_client(demo_url)
 
 
 # A skipped test is a failed run -----------------------------------------------------------------------

@@ -1,8 +1,7 @@
 -- One Mapbox Vector Tile of hazardous houses (houses with an open hazard record).
 -- Positions are stored in CGCS2000 lon/lat; the tile is in Web Mercator (EPSG:3857). The tile's envelope
 -- is transformed once to CGCS2000 so the GiST index on house.geom finds the candidates.
--- At :z >= :cluster_zoom: layer "houses", one point per house. Below: layer "clusters", houses counted on
--- a grid of 64 x 64 cells per tile, so the whole province never goes out as individual points.
+-- Layer "houses", one point per house, from zoom 10 on (below it, tile_clusters.sql serves counts).
 WITH bounds AS (
     SELECT ST_TileEnvelope(:z, :x, :y) AS merc,
            ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.02), 4490) AS lonlat
@@ -27,17 +26,5 @@ points AS (
     SELECT ST_AsMVTGeom(ST_Transform(s.geom, 3857), b.merc, 4096, 64, true) AS geom,
            s.id, s.rectification_status AS rs, s.hazard_grade AS hg, s.commercial AS c, s.near AS n, s.synthetic AS s
     FROM selected AS s CROSS JOIN bounds AS b
-    WHERE :z >= :cluster_zoom
-),
-clusters AS (
-    SELECT ST_AsMVTGeom(ST_Centroid(ST_Collect(ST_Transform(s.geom, 3857))), b.merc, 4096, 64, true) AS geom,
-           count(*) AS count,
-           count(*) FILTER (WHERE s.rectification_status = 'pending') AS pending,
-           count(*) FILTER (WHERE s.rectification_status = 'in_progress') AS in_progress,
-           count(*) FILTER (WHERE s.rectification_status = 'done') AS done
-    FROM selected AS s CROSS JOIN bounds AS b
-    WHERE :z < :cluster_zoom
-    GROUP BY ST_SnapToGrid(ST_Transform(s.geom, 3857), (ST_XMax(b.merc) - ST_XMin(b.merc)) / 64), b.merc
 )
-SELECT (SELECT COALESCE(ST_AsMVT(points, 'houses', 4096, 'geom'), '') FROM points WHERE geom IS NOT NULL)
-    || (SELECT COALESCE(ST_AsMVT(clusters, 'clusters', 4096, 'geom'), '') FROM clusters WHERE geom IS NOT NULL)
+SELECT COALESCE(ST_AsMVT(points, 'houses', 4096, 'geom'), '') FROM points WHERE geom IS NOT NULL
