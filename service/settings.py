@@ -61,7 +61,8 @@ class ServerSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
-    workers: int = Field(default=2, ge=1, le=16, description="Server processes (one per core)")
+    # One process: two measured worse (a ~40 ms floor per tile on keep-alive connections, bench_tiles.py).
+    workers: int = Field(default=1, ge=1, le=16, description="Server processes")
 
 
 class RadiusSettings(BaseSettings):
