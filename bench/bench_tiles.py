@@ -126,8 +126,11 @@ def render_time(base: str) -> float:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             t = time.perf_counter()
             page.goto(base + "/web/map.html")
-            page.wait_for_function("window.spotcheckReady === true", timeout=30000)
-            page.wait_for_load_state("networkidle")
+            # Complete: the choropleth and key figures drawn (data-state) and every tile in view loaded.
+            page.wait_for_function(
+                "document.body.dataset.state === 'ready' && document.body.dataset.tiles === 'loaded'",
+                timeout=30000,
+            )
             times.append(time.perf_counter() - t)
             page.close()
         browser.close()

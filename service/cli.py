@@ -84,7 +84,9 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     try:
         # Worker processes import service.asgi, which reads the same environment as this command.
         os.environ.setdefault("SPOTCHECK_DB_DATA_DIR", str(settings.db.data_dir))
-        uvicorn.run("service.asgi:app", host=host, port=port, workers=settings.server.workers, log_level="info")
+        uvicorn.run(
+            "service.asgi:app", host=host, port=port, workers=settings.server.workers, log_level="info"
+        )
     finally:
         # Leave the embedded database as we found it.
         if cluster and not was_running:
@@ -219,14 +221,14 @@ def _cmd_demo_load(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_proximity_refresh(args: argparse.Namespace, settings: Settings) -> int:
     import time
 
-    from service.maps import refresh_clusters
+    from service.maps import refresh_map_views
     from service.proximity import refresh_proximity
 
     engine = _engine(settings)
     started = time.perf_counter()
     with engine.begin() as conn:
         refresh_proximity(conn, settings.radius.as_dict())
-        refresh_clusters(conn)
+        refresh_map_views(conn)
     print(f"proximity refreshed in {time.perf_counter() - started:.1f} s (radii {settings.radius.as_dict()})")
     return 0
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from geo.synthetic import FrameSpec, SyntheticFrame, generate_frame, load_gansu_inputs
 from service.bulk import copy_frame, geometries_ewkb, pg_array, points_ewkb
-from service.maps import refresh_clusters
+from service.maps import refresh_map_views
 from service.proximity import refresh_proximity
 from service.queries import script
 
@@ -77,7 +77,7 @@ def load_demo(
         records = _load_hazard_records(conn, frame)
         sites = _load_sites(conn, frame)
         refresh_proximity(conn, radii_m)
-        refresh_clusters(conn)
+        refresh_map_views(conn)
     return DemoReport(True, houses, records, sites, townships, time.perf_counter() - started)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -24,19 +26,61 @@ PARENT_LEVEL = {"county": DivisionLevel.CITY, "township": DivisionLevel.COUNTY}
 PROVINCE = "620000"
 
 
+class TileCache:
+    """Recently served tiles, keyed by the map data's version (map_version_seq) and the request."""
+
+    def __init__(self, capacity: int = 8192) -> None:
+        self.capacity = capacity
+        self._tiles: OrderedDict[tuple, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> bytes | None:
+        """A cached tile, marked as recently used."""
+        with self._lock:
+            tile = self._tiles.get(key)
+            if tile is not None:
+                self._tiles.move_to_end(key)
+            return tile
+
+    def put(self, key: tuple, tile: bytes) -> None:
+        """Keep a tile, dropping the least recently used beyond capacity."""
+        with self._lock:
+            self._tiles[key] = tile
+            if len(self._tiles) > self.capacity:
+                self._tiles.popitem(last=False)
+
+
+TILES = TileCache()
+
+
+def map_version(session: Session) -> int:
+    """The map data's version: it changes whenever refresh_map_views runs."""
+    return int(session.execute(text("SELECT last_value FROM map_version_seq")).scalar_one())
+
+
 def house_tile(session: Session, z: int, x: int, y: int, **filters) -> bytes:
     """One MVT tile of hazardous houses: points from the cluster zoom on, counted clusters below it."""
     if not (0 <= z <= 22 and 0 <= x < 2**z and 0 <= y < 2**z):
         raise InvalidInput(f"瓦片坐标无效：{z}/{x}/{y}。", f"Invalid tile coordinates {z}/{x}/{y}.")
     if z < MIN_CLUSTER_ZOOM:
         return b""  # the whole of China in a tile: the map starts at zoom 5
-    query = sql("tile_houses") if z >= CLUSTER_BELOW_ZOOM else sql("tile_clusters")
-    return bytes(session.execute(query, {"z": z, "x": x, "y": y, **filters}).scalar() or b"")
+    key = (map_version(session), z, x, y, tuple(sorted((k, str(v)) for k, v in filters.items())))
+    tile = TILES.get(key)
+    if tile is None:
+        query = sql("tile_houses") if z >= CLUSTER_BELOW_ZOOM else sql("tile_clusters")
+        tile = bytes(session.execute(query, {"z": z, "x": x, "y": y, **filters}).scalar() or b"")
+        TILES.put(key, tile)
+    return tile
 
 
-def refresh_clusters(conn: Connection) -> None:
-    """Recount the low-zoom clusters (after imports and demo loads; a few seconds for 100,000 houses)."""
+def refresh_map_views(conn: Connection) -> None:
+    """Recount the map's pre-counted views: low-zoom clusters and per-township figures (after imports and
+    demo loads; a few seconds for a million houses)."""
     conn.execute(text("REFRESH MATERIALIZED VIEW house_cluster"))
+    conn.execute(text("REFRESH MATERIALIZED VIEW house_stats"))
+    conn.execute(
+        text("SELECT nextval('map_version_seq')")
+    )  # cached tiles of the old data are not served again
 
 
 def divisions_with_figures(session: Session, level: str, parent: str | None) -> str:
@@ -63,6 +107,18 @@ def summary(session: Session, code: str | None) -> dict:
         require_division(session, code, DivisionLevel.CITY)  # raises the actionable 404
     out = dict(row)
     out["rectified_share"] = float(out["rectified_share"]) if out["rectified_share"] is not None else None
+    for key in (
+        "houses",
+        "hazardous",
+        "collapse_risk",
+        "pending",
+        "in_progress",
+        "done",
+        "closed_out",
+        "overdue",
+        "near_school_hazardous",
+    ):
+        out[key] = int(out[key])
     return out
 
 

@@ -150,7 +150,9 @@ def demo_template(pg_server: URL, template_db: str):
     """A template database holding a 60,000-house synthetic frame (about 6,000 hazardous)."""
     from service.demo import load_demo
 
-    yield from _template(pg_server, f"{template_db}_demo", template_db, lambda engine: load_demo(engine, DEMO_SPEC))
+    yield from _template(
+        pg_server, f"{template_db}_demo", template_db, lambda engine: load_demo(engine, DEMO_SPEC)
+    )
 
 
 @pytest.fixture

@@ -113,3 +113,28 @@ def test_draw_unit_map(demo_api):
     covered = [t["properties"] for t in unit["townships"]["features"] if t["properties"]["covered"]]
     assert covered and sum(t["sample_count"] for t in covered) == 20
     assert demo_api.get(f"/api/v1/draws/{draw['id']}/units/620103/map").status_code == 404
+
+
+def test_tile_cache_follows_the_data(demo_api, demo_engine, tmp_path):
+    """A cached tile is served until the map data changes; an import changes it."""
+    import filemakers as fm
+
+    from service.importing.fields import Kind
+    from service.importing.pipeline import import_file
+
+    with demo_engine.connect() as conn:
+        lon, lat = conn.execute(text("SELECT ST_X(geom), ST_Y(geom) FROM house ORDER BY id LIMIT 1")).one()
+    x, y = tile_of(lon, lat, 16)
+    url = f"/api/v1/tiles/houses/16/{x}/{y}.pbf"
+
+    def ids() -> set[int]:
+        layers = mapbox_vector_tile.decode(demo_api.get(url).content)
+        return {f["properties"]["id"] for f in layers.get("houses", {"features": []})["features"]}
+
+    before = ids()
+    assert ids() == before  # served again (from the cache)
+    fm.write_csv(tmp_path / "h.csv", [{"自建房排查编码": "CACHE-1", "经度": lon, "纬度": lat, "房屋用途": "经营性自建房",
+                                       "隐患初判": "存在严重安全隐患", "隐患等级": "存在倒塌风险", "整治状态": "待整治"}])  # fmt: skip
+    assert import_file(demo_engine, Kind.HOUSES, tmp_path / "h.csv", crs="EPSG:4490").committed
+    after = ids()
+    assert len(after) == len(before) + 1

@@ -4,9 +4,9 @@
 "use strict";
 
 // Leaflet.VectorGrid 1.3.0 calls L.DomEvent.fakeStop, which Leaflet 1.8 removed (Leaflet.VectorGrid
-// issue #274, fixed upstream in PR #288 but not released). This replaces the tile renderer's click
-// handler with the upstream fix, and hands a click that hits no house to the polygon underneath, so
-// divisions stay clickable beneath the house tiles.
+// issue #274, fixed upstream in PR #288 but not released). This replaces the canvas tile renderer's
+// click handler: a hit fires on the house feature, and a click that hits no house goes to the polygon
+// underneath, so divisions stay clickable beneath the house tiles.
 L.Canvas.Tile.include({
   _onClick: function (e) {
     const point = this._map.mouseEventToLayerPoint(e).subtract(this.getOffset());
@@ -19,7 +19,13 @@ L.Canvas.Tile.include({
     }
     if (hit) {
       if (e.type === "click" || e.type === "dblclick") L.DomEvent.stop(e);
-      this._fireEvent([hit], e);
+      // Fired on the feature itself (propagating to its VectorGrid) with a position: the map's own DOM
+      // event path asks a tile point for getLatLng(), which it does not have (Leaflet.VectorGrid #281).
+      hit.fire(e.type, {
+        originalEvent: e,
+        latlng: this._map.mouseEventToLatLng(e),
+        containerPoint: this._map.mouseEventToContainerPoint(e),
+      }, true);
     } else if (e.type === "click") {
       passClickThrough(this._container, e);
     }
@@ -51,7 +57,7 @@ const RAMP_BAD = ["#fff5d6", "#fdd38a", "#fc9c4f", "#e8552f", "#b3161b"];
 const RAMP_GOOD = ["#f2f0c9", "#c2e19a", "#7fc47a", "#36a152", "#00673a"];
 const NO_DATA = "#d9d9d9";
 const SITE_KINDS = ["college", "school", "kindergarten"]; // the notice's crowded places (codes)
-const SITE_COLORS = { college: "#1f5fa8", school: "#6a3d9a", kindergarten: "#c51b7d" };
+const SITE_COLORS = { college: "#1f5fa8", school: "#0b7a75", kindergarten: "#c51b7d" };
 const NEAR_RING = "#6a3d9a";
 const SITES_MIN_ZOOM = 11;
 const CHILD_LEVEL = { province: "city", city: "county", county: "township" };
@@ -105,6 +111,7 @@ function createMap() {
     maxZoom: c.max_zoom,
     minZoom: 4,
     zoomSnap: 0.5,
+    fadeAnimation: false,
     attributionControl: true,
     preferCanvas: false,
   });
@@ -112,8 +119,23 @@ function createMap() {
   map.createPane("houses").style.zIndex = 430;
   map.createPane("sites").style.zIndex = 450;
   L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
+  // The legend sits on the map, so that it is always in view and printed with it.
+  const legend = L.control({ position: "topright" }); // the empty corner of Gansu's outline
+  legend.onAdd = () => {
+    const el = document.getElementById("legend");
+    L.DomEvent.disableClickPropagation(el);
+    L.DomEvent.disableScrollPropagation(el);
+    return el;
+  };
+  legend.addTo(map);
+  document.getElementById("legend-toggle").addEventListener("click", () => {
+    const el = document.getElementById("legend");
+    el.classList.toggle("collapsed");
+    document.getElementById("legend-toggle").textContent = el.classList.contains("collapsed") ? "图例 ▸" : "图例 ▾";
+  });
+  map.on("zoomend", () => divisionLayer && divisionLayer.setStyle(divisionStyle));
   sitesGroup.addTo(map);
-  window.spotcheck = { map, state, houseFeatureCount, tileUrl };
+  window.spotcheck = { map, state, houseFeatureCount, houseFeatures, tileUrl, layers: () => ({ clusterLayer, houseLayer, divisionLayer }) };
   window.spotcheckMap = map;
 }
 
@@ -196,12 +218,13 @@ function currentLevel() {
 
 function divisionStyle(feature) {
   const township = feature.properties.level === "township";
+  const housesShown = map.getZoom() >= state.config.cluster_below_zoom; // let the house points show through
   return {
     color: "#5b6670",
     weight: township ? 0.8 : 1.2,
     opacity: 0.9,
     fillColor: fillFor(feature.properties),
-    fillOpacity: township ? 0.45 : 0.7,
+    fillOpacity: housesShown ? 0.3 : township ? 0.5 : 0.7,
     dashArray: feature.properties.approximate ? "4 3" : null,
   };
 }
@@ -209,7 +232,7 @@ function divisionStyle(feature) {
 function divisionLabel(p) {
   const ind = indicator();
   const value = ind.share ? pct(p[ind.key]) : num(p[ind.key]);
-  const approx = p.approximate ? "（近似边界）" : "";
+  const approx = p.approximate ? "*" : "";
   if (p.level === "township") return `<span class="name">${esc(p.name)}</span>`;
   return `<span class="name">${esc(p.name)}${approx}</span><span class="value">${esc(value)}</span>`;
 }
@@ -247,7 +270,7 @@ function onDivisionClick(feature, layer, e) {
     state.stack.push({ code: p.code, name: p.name, level: p.level, bounds: layer.getBounds() });
     loadLevel();
   } else {
-    L.popup({ maxWidth: 320 })
+    L.popup({ maxWidth: 320, ...clearOfLegend() })
       .setLatLng(e.latlng)
       .setContent(divisionPopup(p))
       .openOn(map);
@@ -276,7 +299,13 @@ async function loadLevel() {
   renderSummary(summary);
   renderBreadcrumb();
   const bounds = fc.features.length ? divisionLayer.getBounds() : top.bounds;
-  if (bounds && bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16] });
+  // Without animation the tile layers start loading at once, before the page says it is ready.
+  if (bounds && bounds.isValid()) {
+    const legend = document.getElementById("legend");
+    // Keep clear of the legend, except for the province, whose empty north-east corner holds it.
+    const right = legend.classList.contains("collapsed") || top.level === "province" ? 16 : legend.offsetWidth + 24;
+    map.fitBounds(bounds, { paddingTopLeft: [16, 16], paddingBottomRight: [right, 16], animate: false });
+  }
   const empty = document.getElementById("sites-note");
   if (!fc.features.length && child === "township") empty.textContent = "该县区尚未导入乡镇边界。";
   document.body.dataset.level = child;
@@ -409,7 +438,10 @@ function tileLoaded() {
 
 function createHouseLayers() {
   const cut = state.config.cluster_below_zoom;
-  const common = { pane: "houses", maxNativeZoom: state.config.max_zoom, getFeatureId: (f) => f.properties.id };
+  const common = {
+    pane: "houses", rendererFactory: L.canvas.tile, maxNativeZoom: state.config.max_zoom,
+    getFeatureId: (f) => f.properties.id,
+  };
   clusterLayer = L.vectorGrid.protobuf(tileUrl(), {
     ...common,
     interactive: false,
@@ -429,7 +461,7 @@ function createHouseLayers() {
     layer.on("load", tileLoaded);
     layer.addTo(map);
   }
-  houseLayer.on("click", (e) => openHouse(e.layer.properties.id, map.mouseEventToLatLng(e.originalEvent)));
+  houseLayer.on("click", (e) => openHouse(e.layer.properties.id, e.latlng));
 }
 
 function applyFilters() {
@@ -440,19 +472,31 @@ function applyFilters() {
   document.body.dataset.tileQuery = filters();
 }
 
-// Test hook: house points drawn in the tiles currently loaded (VectorGrid keeps them per tile).
-function houseFeatureCount() {
-  let n = 0;
+// Test hooks: the house points drawn in the tiles currently loaded (VectorGrid keeps them per tile).
+function houseFeatures() {
+  const out = [];
   if (houseLayer && houseLayer._map) {
-    for (const tile of Object.values(houseLayer._vectorTiles || {})) n += Object.keys(tile._features || {}).length;
+    for (const tile of Object.values(houseLayer._vectorTiles || {})) {
+      for (const f of Object.values(tile._features || {})) out.push(f.feature.properties);
+    }
   }
-  return n;
+  return out;
+}
+
+function houseFeatureCount() {
+  return houseFeatures().length;
 }
 
 // ---- one house: its record and hazard history ----------------------------------------------------------
 
+// Popups pan the map so that they open below the legend (controls sit above popups in Leaflet).
+function clearOfLegend() {
+  const legend = document.getElementById("legend");
+  return { autoPanPaddingTopLeft: L.point(10, legend.offsetHeight + 20) };
+}
+
 async function openHouse(id, latlng) {
-  const popup = L.popup({ maxWidth: 460, minWidth: 340, className: "house-popup" })
+  const popup = L.popup({ maxWidth: 520, minWidth: 420, className: "house-popup", ...clearOfLegend() })
     .setLatLng(latlng)
     .setContent('<div class="popup">正在读取房屋记录…</div>')
     .openOn(map);
@@ -531,7 +575,7 @@ async function refreshSites() {
       }).addTo(sitesGroup);
       L.circleMarker([lat, lon], {
         radius: 6, renderer, color: "#ffffff", weight: 2, fillColor: colour, fillOpacity: 1, className: "site-marker",
-      }).bindPopup(sitePopup(f.properties, kind)).addTo(sitesGroup);
+      }).bindPopup(sitePopup(f.properties, kind), clearOfLegend()).addTo(sitesGroup);
       count += 1;
     }
   });
@@ -580,9 +624,17 @@ function setupControls() {
   for (const id of ["filter-status", "filter-grade", "filter-commercial", "filter-near"]) {
     document.getElementById(id).addEventListener("change", applyFilters);
   }
-  document.getElementById("layer-sites").addEventListener("change", refreshSites);
+  document.getElementById("layer-sites").addEventListener("change", () => {
+    document.body.classList.toggle("sites-on", document.getElementById("layer-sites").checked);
+    refreshSites();
+  });
   document.getElementById("print-button").addEventListener("click", () => window.print());
-  window.addEventListener("beforeprint", () => map.invalidateSize());
+  window.addEventListener("beforeprint", () => {
+    document.getElementById("print-footer").textContent =
+      `甘肃省自建房隐患与整治地图 · ${currentLevel().name} · 打印于 ${new Date().toLocaleString("zh-CN")}` +
+      (state.config.synthetic_frame ? " · 演示数据（合成）" : "");
+    map.invalidateSize();
+  });
   window.addEventListener("afterprint", () => map.invalidateSize());
 }
 
@@ -601,14 +653,14 @@ function renderChoroplethLegend() {
     if (ind.share) text = `${i === 0 ? "0%" : fmtB(b[i - 1])} – ${i === b.length ? "100%" : fmtB(b[i])}`;
     else if (i === 0) text = b.length ? `≤ ${fmtB(b[0])}` : "全部";
     else if (i === b.length) text = `> ${fmtB(b[i - 1])}`;
-    else text = `${fmtB(b[i - 1] + 1)} – ${fmtB(b[i])}`;
+    else text = b[i - 1] + 1 === b[i] ? fmtB(b[i]) : `${fmtB(b[i - 1] + 1)} – ${fmtB(b[i])}`;
     rows.push(swatch(colours[i], `${text}${ind.unit ? " " + ind.unit : ""}`));
   }
-  rows.push(swatch(NO_DATA, "无隐患房屋 / 无数据"));
+  rows.push(swatch(NO_DATA, "无数据"));
   const levelName = label("DivisionLevel", CHILD_LEVEL[currentLevel().level]);
   document.getElementById("legend-choropleth").innerHTML =
     `<h3>${esc(ind.label)}（按${esc(levelName)}）</h3>${rows.join("")}` +
-    (state.features && state.features.some((f) => f.properties.approximate) ? '<div class="legend-row"><span class="swatch dashed"></span>虚线边界：近似推算，非官方边界</div>' : "") +
+    (state.features && state.features.some((f) => f.properties.approximate) ? '<div class="legend-row"><span class="swatch dashed"></span>虚线、带 *：近似边界，非官方</div>' : "") +
     (state.features && state.features.some((f) => f.properties.synthetic) ? '<div class="legend-row note">乡镇边界为合成演示数据</div>' : "");
 }
 
@@ -616,11 +668,12 @@ function renderHouseLegend() {
   const c = state.config;
   const status = labels("RectificationStatus");
   const rows = status.map((m) => `<div class="legend-row"><span class="dot" style="background:${c.status_colors[m.code]}"></span>${esc(m.label)}</div>`);
-  rows.push(`<div class="legend-row"><span class="dot collapse"></span>黑色描边：${esc(label("HazardGrade", "collapse_risk"))}</div>`);
-  rows.push(`<div class="legend-row"><span class="dot ring" style="border-color:${NEAR_RING}"></span>紫色外环：${SITE_KINDS.map((k) => esc(label("SiteKind", k))).join("、")}周边</div>`);
-  rows.push(`<div class="legend-row note">缩放 ${c.cluster_below_zoom} 级以下按网格聚合：圆面积表示隐患房屋数，由外向内依次为${status.map((m) => esc(m.label)).join("、")}。</div>`);
-  const sites = SITE_KINDS.map((k) => `<div class="legend-row"><span class="dot" style="background:${SITE_COLORS[k]}"></span>${esc(label("SiteKind", k))}（${num(state.radii[k])} 米范围）</div>`);
-  document.getElementById("legend-houses").innerHTML = `<h3>隐患房屋（整治状态）</h3>${rows.join("")}<h3>敏感场所</h3>${sites.join("")}`;
+  rows.push(`<div class="legend-row"><span class="dot collapse"></span>黑边：${esc(label("HazardGrade", "collapse_risk"))}</div>`);
+  rows.push(`<div class="legend-row" title="${SITE_KINDS.map((k) => esc(label("SiteKind", k))).join("、")}"><span class="dot ring" style="border-color:${NEAR_RING}"></span>紫环：学校周边</div>`);
+  rows.push(`<div class="legend-row note">${c.cluster_below_zoom} 级以下聚合显示，圆面积为户数，由外向内：${status.map((m) => esc(m.label)).join("、")}</div>`);
+  const sites = SITE_KINDS.map((k) => `<div class="legend-row"><span class="dot" style="background:${SITE_COLORS[k]}"></span>${esc(label("SiteKind", k))}（${num(state.radii[k])} 米）</div>`);
+  document.getElementById("legend-houses").innerHTML = `<h3>隐患房屋</h3>${rows.join("")}<div class="legend-sites"><h3>敏感场所</h3>${sites.join("")}</div>`;
+  document.body.classList.toggle("sites-on", document.getElementById("layer-sites").checked);
 }
 
 // ---- start ---------------------------------------------------------------------------------------------
@@ -640,8 +693,6 @@ async function start() {
   renderHouseLegend();
   createHouseLayers();
   map.on("moveend", refreshSites);
-  document.getElementById("print-footer").textContent =
-    `甘肃省自建房隐患与整治地图 · 打印于 ${new Date().toLocaleString("zh-CN")}` + (config.synthetic_frame ? " · 演示数据（合成）" : "");
   await loadLevel();
 }
 

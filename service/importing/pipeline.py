@@ -40,7 +40,7 @@ from service.importing.fields import FIELDS, Kind, Mapping, load_mapping_file, r
 from service.importing.parse import by_unique, check_house_consistency, parse_frame
 from service.importing.readers import FileFormat, ReadError, SourceInfo, open_source
 from service.importing.report import Report
-from service.maps import refresh_clusters
+from service.maps import refresh_map_views
 from service.proximity import refresh_proximity
 from service.queries import script
 
@@ -189,12 +189,12 @@ def import_file(
             result.committed = True
     except _Rollback:
         pass
-    if result.committed and kind in (Kind.HOUSES, Kind.SITES):
+    if result.committed:
         # The map's overview counts follow right after the commit (a few seconds for 100,000 hazardous
         # houses), in a transaction of their own so that the import's lock on them stays short.
         mark = time.perf_counter()
         with engine.begin() as conn:
-            refresh_clusters(conn)
+            refresh_map_views(conn)
         result.phases["map_overview_refresh"] = time.perf_counter() - mark
     result.seconds = time.perf_counter() - started
     return result

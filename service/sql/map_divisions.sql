@@ -1,28 +1,23 @@
 -- Divisions of one level with the leaders' indicators, as GeoJSON for choropleths. Polygons are
--- simplified for display (:tolerance in degrees, topology preserved); figures count hazardous houses
--- (an open hazard record) in each division.
+-- simplified for display (:tolerance in degrees, topology preserved); figures come from the pre-counted
+-- house_stats view (hazardous = an open hazard record).
 WITH divisions AS (
     SELECT d.code, d.name, d.level, d.parent_code, d.approximate, d.synthetic, d.geom
     FROM division AS d
     WHERE d.level = :level AND (CAST(:parent AS text) IS NULL OR d.parent_code = :parent)
 ),
 figures AS (
-    SELECT CASE :level WHEN 'city' THEN c.parent_code WHEN 'county' THEN h.county_code ELSE h.township_code END AS code,
-           count(*) AS houses,
-           count(r.id) AS hazardous,
-           count(r.id) FILTER (WHERE r.hazard_grade = 'collapse_risk') AS collapse_risk,
-           count(r.id) FILTER (WHERE r.rectification_status = 'done') AS rectified,
-           count(r.id) FILTER (WHERE r.rectification_status <> 'done' AND r.rectification_deadline < CURRENT_DATE)
-               AS overdue,
-           count(r.id) FILTER (WHERE EXISTS (
-               SELECT 1 FROM house_proximity AS p WHERE p.house_id = h.id
-               AND p.site_kind IN ('college', 'school', 'kindergarten'))) AS near_school_hazardous
-    FROM house AS h
-    JOIN division AS c ON c.code = h.county_code
-    LEFT JOIN hazard_record AS r ON r.house_id = h.id AND r.closed_on IS NULL
+    SELECT CASE :level WHEN 'city' THEN s.city_code WHEN 'county' THEN s.county_code ELSE s.township_code END AS code,
+           sum(s.houses) AS houses,
+           sum(s.houses) FILTER (WHERE s.hazardous) AS hazardous,
+           sum(s.houses) FILTER (WHERE s.hg = 'collapse_risk') AS collapse_risk,
+           sum(s.houses) FILTER (WHERE s.rs = 'done') AS rectified,
+           sum(s.houses) FILTER (WHERE s.rs <> 'done' AND s.deadline < CURRENT_DATE) AS overdue,
+           sum(s.houses) FILTER (WHERE s.near_school) AS near_school_hazardous
+    FROM house_stats AS s
     WHERE CASE :level WHEN 'city' THEN true
-                      WHEN 'county' THEN (CAST(:parent AS text) IS NULL OR c.parent_code = :parent)
-                      ELSE h.county_code = :parent END
+                      WHEN 'county' THEN (CAST(:parent AS text) IS NULL OR s.city_code = :parent)
+                      ELSE s.county_code = :parent END
     GROUP BY 1
 )
 SELECT json_build_object(

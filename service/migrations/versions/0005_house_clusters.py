@@ -7,7 +7,7 @@ Create Date: 2026-11-29
 Below zoom 10 a tile covers thousands of houses; counting them per request made the overview tiles the
 slowest of all (bench/bench_tiles.py). The counts per 1/64-tile cell, zoom 3-9, by every filter the map
 offers, are kept in a materialized view, refreshed after imports and demo loads
-(``service.maps.refresh_clusters``). Cells align with tiles, so a tile reads a range of the index.
+(``service.maps.refresh_map_views``). Cells align with tiles, so a tile reads a range of the index.
 """
 
 from alembic import op
