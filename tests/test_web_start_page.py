@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 def test_start_page_renders_health_and_provenance(page, live_server, tmp_path):
     page.goto(live_server + "/")
     page.wait_for_selector("#datasets tbody tr")
+    page.wait_for_selector("#health.ok")  # the two requests answer in either order
     assert page.locator("#health").inner_text().startswith("正常")
     assert "PostGIS 3." in page.locator("#health").inner_text()
     rows = page.locator("#datasets tbody tr").all_inner_texts()
