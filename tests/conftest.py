@@ -249,15 +249,20 @@ def demo_live_server(demo_url: URL) -> Iterator[str]:
     yield from _serve(demo_url)
 
 
-@pytest.fixture
-def demo_page(browser, demo_live_server):
-    """A fresh page on the demo server that records every request it makes."""
+def _recording_page(browser):
+    """A fresh Chinese-locale page that records every request it makes (tests assert none leaves the service)."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.requests_made = []
     pg.on("request", lambda request: pg.requests_made.append(request.url))
     yield pg
     context.close()
+
+
+@pytest.fixture
+def demo_page(browser, demo_live_server):
+    """A fresh page for the demo server."""
+    yield from _recording_page(browser)
 
 
 @pytest.fixture(scope="session")
@@ -274,10 +279,5 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh page that records every request it makes (tests assert none leaves the service)."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.requests_made = []
-    pg.on("request", lambda request: pg.requests_made.append(request.url))
-    yield pg
-    context.close()
+    """A fresh page for the server on the boundaries-only database."""
+    yield from _recording_page(browser)

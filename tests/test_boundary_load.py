@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
+from notice import APPENDIX_2024
 from sqlalchemy import text
 
 from geo.crs import GANSU_EQUAL_AREA
 from geo.gansu import CITY_SEATS
 from service.boundary_load import load_boundaries
 
-# The 2024 notice's appendix: every named unit must be a sampling unit of the right city, and each city's
-# seat must be among them (the notice always includes the seat).
-APPENDIX_2024 = {
-    "兰州市": ["城关区", "红古区", "永登县", "安宁区", "西固区"],
-    "白银市": ["白银区", "靖远县", "会宁县"],
-    "天水市": ["秦州区", "秦安县", "甘谷县"],
-    "庆阳市": ["西峰区", "宁县", "镇原县"],
-    "平凉市": ["崆峒区", "泾川县", "崇信县"],
-    "陇南市": ["武都区", "文县", "西和县"],
-    "酒泉市": ["肃州区", "玉门市", "瓜州县"],
-    "张掖市": ["甘州区", "高台县", "民乐县"],
-    "金昌市": ["金川区", "永昌县"],
-    "嘉峪关市": ["嘉峪关市"],
-    "定西市": ["安定区", "岷县", "渭源县"],
-    "武威市": ["凉州区", "民勤县", "天祝藏族自治县"],
-    "临夏回族自治州": ["临夏市", "永靖县", "和政县"],
-    "甘南藏族自治州": ["合作市", "临潭县", "夏河县"],
-}
+# Every unit named in the 2024 appendix must be a sampling unit of the right city, and each city's seat
+# must be among them (the notice always includes the seat).
 
 
 def _scalar(engine, sql: str, **params):

@@ -35,7 +35,6 @@ from geo.coords import (
 from geo.gcj02 import gcj02_to_wgs84
 from geo.locate import PolygonIndex
 from service.bulk import CsvPayload, copy_csv, encode_csv, geometries_ewkb, pg_array, points_ewkb
-from service.errors import InvalidInput
 from service.importing.fields import FIELDS, Kind, Mapping, load_mapping_file, resolve_mapping
 from service.importing.parse import by_unique, check_house_consistency, parse_frame
 from service.importing.readers import FileFormat, ReadError, SourceInfo, open_source
@@ -364,8 +363,6 @@ def _polygon_index(conn: Connection, level: str, real_only: bool = False) -> Pol
     return PolygonIndex([r[0] for r in rows], shapely.from_wkb([bytes(r[1]) for r in rows]))
 
 
-HOUSE_TEXT = ("survey_code", "census_no", "declared_county", "declared_county_code", "declared_township",
-              "declared_township_code", "village", "address")  # fmt: skip
 HOUSE_TYPED = ("use_class", "business_type", "area_type", "structure", "floors", "floors_band", "floor_area_m2",
                "build_year", "build_era")  # fmt: skip
 HAZARD_TYPED = ("hazardous", "none_found", "record_code", "initial_determination", "hazard_grade",
@@ -669,11 +666,3 @@ def _names(conn: Connection) -> dict[str, str]:
     return dict(
         conn.execute(text("SELECT code, name FROM division WHERE level IN ('county', 'township')")).all()
     )
-
-
-def parse_crs_or_error(value: str | None) -> InputCrs:
-    """The CRS for an API or CLI argument, as a 422 when it is not accepted."""
-    try:
-        return parse_crs(value)
-    except CrsError as exc:
-        raise InvalidInput(exc.message, exc.message_en) from exc
