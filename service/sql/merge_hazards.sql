@@ -6,7 +6,8 @@ DROP TABLE IF EXISTS incoming_hazard, closed_hazard, opened_hazard;
 CREATE TEMP TABLE incoming_hazard ON COMMIT DROP AS
 SELECT h.id AS house_id, l.*, COALESCE(l.opened_on, CAST(:today AS date)) AS on_date
 FROM staging_house AS l
-CROSS JOIN LATERAL (SELECT id FROM house WHERE house.survey_code = l.survey_code) AS h
+-- An index lookup per row, not a hash join over every house (chunk_existing_houses.sql says why).
+CROSS JOIN LATERAL (SELECT id FROM house WHERE house.survey_code = l.survey_code OFFSET 0) AS h
 WHERE l.hazardous OR l.none_found;
 
 UPDATE hazard_record AS r SET
