@@ -76,6 +76,7 @@ def house_tile(session: Session, z: int, x: int, y: int, **filters) -> bytes:
 def refresh_map_views(conn: Connection) -> None:
     """Recount the map's pre-counted views: low-zoom clusters and per-township figures (after imports and
     demo loads; a few seconds for a million houses)."""
+    conn.execute(text("SET LOCAL jit = off"))  # compiling took as long as refreshing, on any server
     conn.execute(text("REFRESH MATERIALIZED VIEW house_cluster"))
     conn.execute(text("REFRESH MATERIALIZED VIEW house_stats"))
     conn.execute(
