@@ -333,3 +333,145 @@ def test_streams_in_chunks(engine, places, tmp_path):
     result = import_file(engine, Kind.HOUSES, tmp_path / "h.csv", crs="EPSG:4490", chunk_rows=4)
     assert result.committed and result.inserted == 25
     assert count(engine, "SELECT count(DISTINCT survey_code) FROM house") == 25
+
+
+def test_repeat_in_a_later_chunk_changes_nothing(engine, places, tmp_path):
+    """The first chunks go straight into house; a code repeated chunks later is refused there, and the
+    staging path names the row."""
+    rows = make_rows(places, n=25)
+    rows[20]["自建房排查编码"] = rows[1]["自建房排查编码"]
+    fm.write_csv(tmp_path / "h.csv", rows)
+    before = digest(engine)
+    result = import_file(engine, Kind.HOUSES, tmp_path / "h.csv", crs="EPSG:4490", chunk_rows=4)
+    assert not result.committed
+    assert [(e["row"], e["code"]) for e in result.report.errors] == [(22, "duplicate_code")]
+    assert digest(engine) == before
+
+
+def _house_and_hazard_rows(engine) -> tuple[list, list]:
+    with engine.connect() as conn:
+        houses = conn.execute(
+            text("SELECT survey_code, census_no, county_code, township_code, village, address, ST_AsEWKT(geom), "
+                 "source_crs, use_class, business_type, area_type, structure, floors, floors_band, floor_area_m2, "
+                 "build_year, build_era, alterations, geohazards, declared_county, declared_township, "
+                 "location_mismatch, synthetic FROM house ORDER BY survey_code")
+        ).all()  # fmt: skip
+        hazards = conn.execute(
+            text("SELECT h.survey_code, r.record_code, r.initial_determination, r.hazard_grade, r.appraisal_status, "
+                 "r.appraisal_standard, r.appraisal_grade, r.rectification_status, r.rectification_deadline, "
+                 "r.measures, r.closed_out, r.closed_out_on, r.opened_on, r.closed_on, r.synthetic "
+                 "FROM hazard_record AS r JOIN house AS h ON h.id = r.house_id ORDER BY h.survey_code")
+        ).all()  # fmt: skip
+    return houses, hazards
+
+
+def test_direct_and_staged_paths_write_the_same(engine, places, tmp_path, monkeypatch):
+    """New houses go straight into house; known ones through staging. Both write the same rows."""
+    from service.importing import pipeline
+
+    rows = make_rows(places, n=12)
+    rows[2]["县区"] = places["620402"][2] if rows[2]["县区"] != places["620402"][2] else places["620102"][2]
+    for i in (4, 7):
+        rows[i].update({"隐患初判": "未发现安全隐患", "隐患等级": None, "鉴定等级": None, "整治状态": None,
+                        "整治措施": None})  # fmt: skip
+    fm.write_csv(tmp_path / "h.csv", rows)
+
+    direct = import_file(engine, Kind.HOUSES, tmp_path / "h.csv", crs="EPSG:4490", chunk_rows=5)
+    assert direct.committed and direct.inserted == 12, direct.summary()
+    written = _house_and_hazard_rows(engine)
+    assert any(h.location_mismatch for h in written[0]) and len(written[1]) == 10
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM house"))
+
+    monkeypatch.setattr(pipeline._HouseImport, "_copy_new_houses", lambda self, chunk: False)
+    staged = import_file(engine, Kind.HOUSES, tmp_path / "h.csv", crs="EPSG:4490", chunk_rows=5)
+    assert staged.committed and staged.inserted == 12, staged.summary()
+    assert _house_and_hazard_rows(engine) == written
+
+
+def _house_indexes(engine) -> list[tuple[str, str]]:
+    with engine.connect() as conn:
+        return conn.execute(
+            text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'house' ORDER BY indexname")
+        ).all()
+
+
+def test_bulk_load_rebuilds_the_indexes_it_dropped(engine, places, tmp_path, monkeypatch):
+    from service.importing import pipeline
+
+    rebuilt: list[list[str]] = []
+    restore = pipeline.restore_indexes
+    monkeypatch.setattr(
+        pipeline, "restore_indexes", lambda conn, defs: (rebuilt.append(defs), restore(conn, defs))
+    )
+    monkeypatch.setattr(pipeline._HouseImport, "BULK_MIN_ROWS", 8)
+    indexes = _house_indexes(engine)
+
+    fm.write_csv(tmp_path / "h.csv", make_rows(places, n=25))
+    result = import_file(engine, Kind.HOUSES, tmp_path / "h.csv", crs="EPSG:4490", chunk_rows=4)
+    assert result.committed and result.inserted == 25
+    assert [len(d) for d in rebuilt] == [3]  # GiST on the point, county, township; the unique ones stayed
+    assert _house_indexes(engine) == indexes
+    with engine.connect() as conn:  # the rebuilt GiST index serves the proximity refresh and queries
+        near = conn.execute(
+            text("SELECT count(*) FROM house WHERE ST_DWithin(geom, (SELECT geom FROM house LIMIT 1), 0.01)")
+        ).scalar_one()
+    assert near >= 1
+
+    # A bulk load that fails keeps the indexes: the drop is part of the rolled-back transaction.
+    bad = [dict(r, **{"自建房排查编码": f"B{i}"}) for i, r in enumerate(make_rows(places, n=40))]
+    bad[37]["结构类型"] = "茅草"
+    fm.write_csv(tmp_path / "bad.csv", bad)
+    before = digest(engine)
+    monkeypatch.setattr(pipeline._HouseImport, "BULK_MIN_ROWS", 4)
+    result = import_file(engine, Kind.HOUSES, tmp_path / "bad.csv", crs="EPSG:4490", chunk_rows=4)
+    assert not result.committed and digest(engine) == before
+    assert _house_indexes(engine) == indexes
+
+
+def test_bulk_load_does_not_wait_for_readers(engine, places, tmp_path, monkeypatch):
+    """A reader holding house keeps its indexes: the load goes on without dropping them."""
+    import functools
+
+    from service.importing import pipeline
+
+    monkeypatch.setattr(pipeline._HouseImport, "BULK_MIN_ROWS", 4)
+    monkeypatch.setattr(
+        pipeline,
+        "defer_secondary_indexes",
+        functools.partial(pipeline.defer_secondary_indexes, lock_timeout="50ms"),
+    )
+    fm.write_csv(tmp_path / "h.csv", make_rows(places, n=12))
+    with engine.connect() as reader:
+        reader.execute(text("SELECT count(*) FROM house"))  # holds its lock until the transaction ends
+        result = import_file(engine, Kind.HOUSES, tmp_path / "h.csv", crs="EPSG:4490", chunk_rows=4)
+        reader.rollback()
+    assert result.committed and result.inserted == 12
+    assert len(_house_indexes(engine)) == 5
+
+
+def test_statistics_of_emptied_tables_are_renewed(engine, places, tmp_path):
+    """Statistics that say "empty" of a table with pages would make each chunk's joins quadratic; the
+    import analyzes such tables once its first chunk is in."""
+    fm.write_csv(tmp_path / "a.csv", make_rows(places, n=12))
+    assert import_file(engine, Kind.HOUSES, tmp_path / "a.csv", crs="EPSG:4490").committed
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("DELETE FROM house"))
+        conn.execute(text("ANALYZE house, hazard_record"))
+        stale = conn.execute(
+            text("SELECT relname FROM pg_class WHERE relname IN ('house', 'hazard_record') "
+                 "AND reltuples = 0 AND relpages > 0 ORDER BY relname")
+        ).scalars().all()  # fmt: skip
+    assert stale == ["hazard_record", "house"]
+    fm.write_csv(
+        tmp_path / "b.csv",
+        [dict(r, **{"自建房排查编码": f"N{i}"}) for i, r in enumerate(make_rows(places, n=12))],
+    )
+    assert import_file(engine, Kind.HOUSES, tmp_path / "b.csv", crs="EPSG:4490", chunk_rows=4).committed
+    with engine.connect() as conn:
+        assert (
+            conn.execute(
+                text("SELECT min(reltuples) FROM pg_class WHERE relname IN ('house', 'hazard_record')")
+            ).scalar_one()
+            > 0
+        )

@@ -1,14 +1,14 @@
 -- Houses of one staged chunk by survey code (existing_house: chunk_existing_houses.sql): known ones are
 -- updated (their hazard history is kept), new ones inserted. Two plain statements rather than INSERT ...
--- ON CONFLICT: about twice as fast for a million rows, and the insert goes in county/township order so
--- the GiST index grows with locality.
+-- ON CONFLICT: about twice as fast for a million rows. The chunk is staged in county/township order
+-- (service/importing/pipeline.py), so the insert keeps neighbours together in the table and the index.
 UPDATE house AS h SET
     census_no = s.census_no,
     county_code = s.county_code,
     township_code = s.township_code,
     village = s.village,
     address = s.address,
-    geom = ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4490),
+    geom = s.geom,
     source_crs = s.source_crs,
     use_class = s.use_class,
     business_type = s.business_type,
@@ -19,15 +19,13 @@ UPDATE house AS h SET
     floor_area_m2 = s.floor_area_m2,
     build_year = s.build_year,
     build_era = s.build_era,
-    alterations = COALESCE(s.alterations, '{}'),
-    geohazards = COALESCE(s.geohazards, '{}'),
+    alterations = s.alterations,
+    geohazards = s.geohazards,
     declared_county = s.declared_county,
     declared_township = s.declared_township,
-    location_mismatch = (s.declared_county_code IS NOT NULL AND s.declared_county_code <> s.county_code)
-        OR (s.township_from_polygon AND s.declared_township_code IS NOT NULL
-            AND s.declared_township_code <> s.township_code),
-    import_batch_id = :batch_id,
-    synthetic = :synthetic,
+    location_mismatch = s.location_mismatch,
+    import_batch_id = s.import_batch_id,
+    synthetic = s.synthetic,
     updated_at = now()
 FROM existing_house AS e
 JOIN staging_house AS s USING (row_no)
@@ -39,18 +37,12 @@ INSERT INTO house (
     build_era, alterations, geohazards, declared_county, declared_township, location_mismatch,
     import_batch_id, synthetic
 )
-SELECT s.survey_code, s.census_no, s.county_code, s.township_code, s.village, s.address,
-       ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4490),
+SELECT s.survey_code, s.census_no, s.county_code, s.township_code, s.village, s.address, s.geom,
        s.source_crs, s.use_class, s.business_type, s.area_type, s.structure, s.floors, s.floors_band,
-       s.floor_area_m2, s.build_year, s.build_era, COALESCE(s.alterations, '{}'),
-       COALESCE(s.geohazards, '{}'), s.declared_county, s.declared_township,
-       (s.declared_county_code IS NOT NULL AND s.declared_county_code <> s.county_code)
-         OR (s.township_from_polygon AND s.declared_township_code IS NOT NULL
-             AND s.declared_township_code <> s.township_code),
-       :batch_id, :synthetic
+       s.floor_area_m2, s.build_year, s.build_era, s.alterations, s.geohazards, s.declared_county,
+       s.declared_township, s.location_mismatch, s.import_batch_id, s.synthetic
 FROM staging_house AS s
-WHERE NOT EXISTS (SELECT 1 FROM existing_house AS e WHERE e.row_no = s.row_no)
-ORDER BY s.county_code, s.township_code, s.survey_code;
+WHERE NOT EXISTS (SELECT 1 FROM existing_house AS e WHERE e.row_no = s.row_no);
 
 SELECT (SELECT count(*) FROM staging_house) - (SELECT count(*) FROM existing_house) AS inserted,
        (SELECT count(*) FROM existing_house) AS updated

@@ -1,20 +1,15 @@
 -- Staging for one house import, one chunk at a time: dropped at the end of the transaction, so nothing
--- half-written remains.
+-- half-written remains. The house columns are named and typed as in house (HOUSE_COLUMNS in
+-- service/importing/pipeline.py), then the row's hazard finding.
 CREATE TEMP TABLE staging_house (
     row_no integer NOT NULL,
     survey_code text,
     census_no text,
-    declared_county text,
-    declared_county_code text,
-    declared_township text,
-    declared_township_code text,
-    village text,
-    address text,
-    lon float8,                          -- CGCS2000, converted from the declared CRS in Python
-    lat float8,
     county_code text,                    -- where the point is (geo.locate), not what the row declares
     township_code text,                  -- from a real township polygon, else the declared township
-    township_from_polygon boolean,
+    village text,
+    address text,
+    geom geometry(Point, 4490),          -- CGCS2000, converted from the declared CRS in Python
     source_crs text,
     use_class text,
     business_type text,
@@ -27,6 +22,11 @@ CREATE TEMP TABLE staging_house (
     build_era text,
     alterations text[],
     geohazards text[],
+    declared_county text,
+    declared_township text,
+    location_mismatch boolean,
+    import_batch_id bigint,
+    synthetic boolean,
     hazardous boolean,
     none_found boolean,
     record_code text,
@@ -42,4 +42,3 @@ CREATE TEMP TABLE staging_house (
     closed_out_on date,
     opened_on date
 ) ON COMMIT DROP
-
