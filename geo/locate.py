@@ -26,16 +26,22 @@ class PolygonIndex:
     def __len__(self) -> int:
         return len(self.codes)
 
-    def locate(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-        """Code of the polygon containing each point (None outside all, or for NaN coordinates)."""
+    def locate(self, lon: np.ndarray, lat: np.ndarray, points: np.ndarray | None = None) -> np.ndarray:
+        """Code of the polygon containing each point (None outside all, or for NaN coordinates).
+
+        ``points`` may pass the shapely points of the finite coordinates, when several indexes locate the
+        same points.
+        """
         lon = np.asarray(lon, dtype=float)
         lat = np.asarray(lat, dtype=float)
         out = np.full(len(lon), None, dtype=object)
         ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
         if len(ok) == 0 or len(self) == 0:
             return out
+        if points is None:
+            points = shapely.points(lon[ok], lat[ok])
         # Box candidates only (fast, in C); the exact test follows per polygon on its candidates.
-        point_idx, poly_idx = self.tree.query(shapely.points(lon[ok], lat[ok]))
+        point_idx, poly_idx = self.tree.query(points)
         found = np.full(len(ok), -1, dtype=np.int64)
         order = np.lexsort((point_idx, poly_idx))
         point_idx, poly_idx = point_idx[order], poly_idx[order]

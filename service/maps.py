@@ -77,6 +77,10 @@ def refresh_map_views(conn: Connection) -> None:
     """Recount the map's pre-counted views: low-zoom clusters and per-township figures (after imports and
     demo loads; a few seconds for a million houses)."""
     conn.execute(text("SET LOCAL jit = off"))  # compiling took as long as refreshing, on any server
+    # Both views group a million rows into a few hundred thousand cells at most. Right after a big import
+    # the statistics are stale and the planner sorts instead (every text comparison a strcoll under
+    # C.UTF-8); hashing refreshes them in 2.2 s instead of 3.2 s for a million houses.
+    conn.execute(text("SET LOCAL enable_sort = off"))
     conn.execute(text("REFRESH MATERIALIZED VIEW house_cluster"))
     conn.execute(text("REFRESH MATERIALIZED VIEW house_stats"))
     conn.execute(

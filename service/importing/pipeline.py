@@ -332,13 +332,17 @@ class _Import:
         self, lon: np.ndarray, lat: np.ndarray, rows: np.ndarray, x, y
     ) -> tuple[np.ndarray, np.ndarray]:
         """County of each point (an error where none: in Gansu's box but not in Gansu), and real township."""
-        county = self.counties.locate(lon, lat)
+        finite = np.isfinite(lon) & np.isfinite(lat)
+        points = shapely.points(lon[finite], lat[finite])  # made once for both indexes
+        county = self.counties.locate(lon, lat, points)
         lost = np.isfinite(lon) & np.array([c is None for c in county], dtype=bool)
         if lost.any():
             self.report.errors_where(lost, rows, self.mapping.header_of("x") or "geometry", _pairs(x, y),
                                      "outside_gansu", "坐标不在甘肃省任何县区内。请核对坐标或声明的坐标系。")  # fmt: skip
         township = (
-            self.townships.locate(lon, lat) if len(self.townships) else np.full(len(lon), None, dtype=object)
+            self.townships.locate(lon, lat, points)
+            if len(self.townships)
+            else np.full(len(lon), None, dtype=object)
         )
         return county, township
 
