@@ -170,6 +170,27 @@ def test_proximity_counts_per_unit_and_city(demo_api, demo_engine):
     assert sum(u["near_any"] for u in units) == near
 
 
+def test_proximity_is_the_same_whichever_side_drives(demo_engine):
+    """Sites finding their houses and houses finding their sites give the same nearest sites."""
+    from service.proximity import refresh_proximity
+
+    pairs = "SELECT house_id, site_kind, site_id, distance_m FROM house_proximity"
+    with demo_engine.begin() as conn:
+        refresh_proximity(conn, from_sites=True)
+        everything = set(conn.execute(text(pairs)).all())
+        near = conn.execute(
+            text("SELECT DISTINCT house_id FROM house_proximity ORDER BY 1 LIMIT 2000")
+        ).scalars()
+        ids = sorted(
+            set(near) | set(conn.execute(text("SELECT id FROM house ORDER BY id LIMIT 1000")).scalars())
+        )
+        for from_sites in (False, True):
+            conn.execute(text("DELETE FROM house_proximity WHERE house_id = ANY(:ids)"), {"ids": ids})
+            refresh_proximity(conn, house_ids=ids, from_sites=from_sites)
+            assert set(conn.execute(text(pairs)).all()) == everything
+    assert len(everything) > 1000
+
+
 def test_upload_endpoint(demo_api, demo_engine):
     api = demo_api
     with demo_engine.connect() as conn:
