@@ -240,16 +240,17 @@ class ImportBatch(Base):
 
 
 class HouseProximity(Base):
-    """Nearest sensitive site of each kind within that kind's radius, per house."""
+    """Nearest sensitive site of each kind within that kind's radius, per house.
+
+    Its references to house and sensitive_site are checked, and cascade, per statement (migration 0009).
+    """
 
     __tablename__ = "house_proximity"
     __table_args__ = (Index("ix_house_proximity_site_id", "site_id"),)
 
-    house_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("house.id", ondelete="CASCADE"), primary_key=True
-    )
+    house_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     site_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
-    site_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("sensitive_site.id", ondelete="CASCADE"))
+    site_id: Mapped[int] = mapped_column(BigInteger)
     distance_m: Mapped[float] = mapped_column(Float)
 
 

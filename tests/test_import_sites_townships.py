@@ -153,3 +153,34 @@ def test_sites_outside_gansu_change_nothing(engine, tmp_path):
     result = import_file(engine, Kind.SITES, tmp_path / "s.csv", crs="EPSG:4326")
     assert not result.committed and result.report.error_counts["outside_gansu"] == 1
     assert digest(engine) == before
+
+
+def test_proximity_references_are_kept(engine, tmp_path, centre):
+    """house_proximity names existing houses and sites: refused otherwise, and removed with them."""
+    import sqlalchemy.exc
+
+    lon, lat = centre
+    houses_around(engine, tmp_path, lon, lat, [100, 150, 3000])
+    fm.write_csv(tmp_path / "sites.csv", [
+        {"名称": "城关区第一中学", "类型": "中学", "经度": lon, "纬度": lat},
+        {"名称": "城关区实验幼儿园", "类型": "幼儿园", "经度": lon, "纬度": offset(lon, lat, 120)[1]},
+    ])  # fmt: skip
+    assert import_file(engine, Kind.SITES, tmp_path / "sites.csv", crs="EPSG:4490").committed
+    pairs = "SELECT count(*) FROM house_proximity"
+    assert count(engine, pairs) == 4  # two houses near each site
+
+    with pytest.raises(sqlalchemy.exc.IntegrityError, match="unknown house"), engine.begin() as conn:
+        site = conn.execute(text("SELECT min(id) FROM sensitive_site")).scalar_one()
+        conn.execute(text("INSERT INTO house_proximity VALUES (-1, 'school', :s, 1.0)"), {"s": site})
+    with pytest.raises(sqlalchemy.exc.IntegrityError, match="unknown house"), engine.begin() as conn:
+        conn.execute(text("UPDATE house_proximity SET site_id = -1"))
+
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM sensitive_site WHERE kind = 'kindergarten'"))
+    assert count(engine, pairs) == 2
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM house WHERE survey_code = 'NEAR000'"))
+    assert count(engine, pairs) == 1
+    with engine.begin() as conn:
+        conn.execute(text("TRUNCATE house CASCADE"))
+    assert count(engine, pairs) == 0
