@@ -22,6 +22,13 @@ FOREIGN_KEYS = (
     ("fk_house_proximity_house_id_house", "house_id", "house"),
     ("fk_house_proximity_site_id_sensitive_site", "site_id", "sensitive_site"),
 )
+FORGET_ALL = """
+CREATE FUNCTION house_proximity_forget_all() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    TRUNCATE house_proximity;
+    RETURN NULL;
+END $$;
+"""
 
 
 def upgrade() -> None:
@@ -50,48 +57,38 @@ def upgrade() -> None:
         CREATE TRIGGER house_proximity_references_on_update AFTER UPDATE ON house_proximity
             REFERENCING NEW TABLE AS new_rows
             FOR EACH STATEMENT EXECUTE FUNCTION house_proximity_check_references();
-
-        CREATE FUNCTION house_proximity_forget_houses() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            DELETE FROM house_proximity AS p USING old_rows AS o WHERE p.house_id = o.id;
-            RETURN NULL;
-        END $$;
-        CREATE TRIGGER house_proximity_on_house_delete AFTER DELETE ON house
-            REFERENCING OLD TABLE AS old_rows
-            FOR EACH STATEMENT EXECUTE FUNCTION house_proximity_forget_houses();
-
-        CREATE FUNCTION house_proximity_forget_sites() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            DELETE FROM house_proximity AS p USING old_rows AS o WHERE p.site_id = o.id;
-            RETURN NULL;
-        END $$;
-        CREATE TRIGGER house_proximity_on_site_delete AFTER DELETE ON sensitive_site
-            REFERENCING OLD TABLE AS old_rows
-            FOR EACH STATEMENT EXECUTE FUNCTION house_proximity_forget_sites();
-
-        CREATE FUNCTION house_proximity_forget_all() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            TRUNCATE house_proximity;
-            RETURN NULL;
-        END $$;
-        CREATE TRIGGER house_proximity_on_house_truncate AFTER TRUNCATE ON house
-            FOR EACH STATEMENT EXECUTE FUNCTION house_proximity_forget_all();
-        CREATE TRIGGER house_proximity_on_site_truncate AFTER TRUNCATE ON sensitive_site
-            FOR EACH STATEMENT EXECUTE FUNCTION house_proximity_forget_all();
         """
     )
+    op.execute(FORGET_ALL)
+    for _, column, table in FOREIGN_KEYS:
+        op.execute(
+            f"""
+            CREATE FUNCTION house_proximity_forget_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                DELETE FROM house_proximity AS p USING old_rows AS o WHERE p.{column} = o.id;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER house_proximity_on_{table}_delete AFTER DELETE ON {table}
+                REFERENCING OLD TABLE AS old_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION house_proximity_forget_{table}();
+            CREATE TRIGGER house_proximity_on_{table}_truncate AFTER TRUNCATE ON {table}
+                FOR EACH STATEMENT EXECUTE FUNCTION house_proximity_forget_all();
+            """
+        )
 
 
 def downgrade() -> None:
+    for _, _, table in FOREIGN_KEYS:
+        op.execute(
+            f"""
+            DROP TRIGGER house_proximity_on_{table}_truncate ON {table};
+            DROP TRIGGER house_proximity_on_{table}_delete ON {table};
+            DROP FUNCTION house_proximity_forget_{table}();
+            """
+        )
+    op.execute("DROP FUNCTION house_proximity_forget_all()")
     op.execute(
         """
-        DROP TRIGGER house_proximity_on_site_truncate ON sensitive_site;
-        DROP TRIGGER house_proximity_on_house_truncate ON house;
-        DROP FUNCTION house_proximity_forget_all();
-        DROP TRIGGER house_proximity_on_site_delete ON sensitive_site;
-        DROP FUNCTION house_proximity_forget_sites();
-        DROP TRIGGER house_proximity_on_house_delete ON house;
-        DROP FUNCTION house_proximity_forget_houses();
         DROP TRIGGER house_proximity_references_on_update ON house_proximity;
         DROP TRIGGER house_proximity_references_on_insert ON house_proximity;
         DROP FUNCTION house_proximity_check_references();
