@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from service.draws import REPLACEMENT_REASONS, get_draw
+from service.draws import DRAW_STATUS, REPLACEMENT_REASONS, get_draw
 
 # Column -> Chinese header, in export order.
 HEADERS = {
@@ -20,7 +20,8 @@ HEADERS = {
     "village": "村（社区）", "address": "详细地址", "use_class": "房屋用途", "commercial": "经营性",
     "hazard_grade": "隐患等级", "rectification_status": "整治状态", "stratum": "抽样层",
     "house_probability": "单元内入样概率", "unit_probability": "县区入样概率", "lon": "经度（CGCS2000）",
-    "lat": "纬度（CGCS2000）", "replaced_by": "已被替换为", "synthetic": "合成数据",
+    "lat": "纬度（CGCS2000）", "replaced_by": "已被替换为", "replaced_reason": "被替换原因", "replaces": "替换的样本",
+    "synthetic": "合成数据",
 }  # fmt: skip
 
 EXPORT_SQL = text(
@@ -29,7 +30,7 @@ EXPORT_SQL = text(
            h.survey_code, t.name AS township_name, h.village, h.address, h.use_class, dh.commercial,
            r.hazard_grade, r.rectification_status, dh.stratum, dh.inclusion_probability AS house_probability,
            u.inclusion_probability AS unit_probability, ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat,
-           rh.survey_code AS replaced_by, h.synthetic
+           rh.survey_code AS replaced_by, e.reason AS replaced_reason, sh.survey_code AS replaces, h.synthetic
     FROM draw_house AS dh
     JOIN draw_unit AS u ON u.draw_id = dh.draw_id AND u.unit_code = dh.unit_code
     JOIN house AS h ON h.id = dh.house_id
@@ -39,12 +40,16 @@ EXPORT_SQL = text(
     LEFT JOIN hazard_record AS r ON r.house_id = h.id AND r.closed_on IS NULL
     LEFT JOIN draw_event AS e ON e.draw_id = dh.draw_id AND e.kind = 'replacement_used' AND e.house_id = dh.house_id
     LEFT JOIN house AS rh ON rh.id = e.replacement_house_id
+    -- A used replacement names the house it stands in for (the event log is append-only: one event each).
+    LEFT JOIN draw_event AS se
+        ON se.draw_id = dh.draw_id AND se.kind = 'replacement_used' AND se.replacement_house_id = dh.house_id
+    LEFT JOIN house AS sh ON sh.id = se.house_id
     WHERE dh.draw_id = :d
     ORDER BY u.group_name NULLS LAST, u.city_code, dh.unit_code, dh.role DESC, dh.position
     """
 )
 
-LABELS = {"role": {"sample": "样本", "replacement": "备选"}}
+LABELS = {"role": {"sample": "样本", "replacement": "备选"}, "replaced_reason": REPLACEMENT_REASONS}
 
 
 def draw_table(session: Session, draw_id: int) -> pd.DataFrame:
@@ -59,6 +64,7 @@ def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
 
     out = frame.copy()
     out["role"] = out["role"].map(LABELS["role"])
+    out["replaced_reason"] = out["replaced_reason"].map(LABELS["replaced_reason"])
     for column, enum in (
         ("use_class", UseClass),
         ("hazard_grade", HazardGrade),
@@ -86,7 +92,7 @@ def to_xlsx(session: Session, draw_id: int) -> bytes:
     for key, value in (
         ("抽样编号", draw.id), ("方案编号", draw.plan_id), ("随机种子", draw.seed), ("算法版本", draw.algorithm_version),
         ("抽样框摘要(SHA-256)", draw.frame_digest), ("抽样框房屋数", draw.frame_size), ("结果摘要(SHA-256)", draw.result_digest),
-        ("状态", draw.status), ("发布时间", str(draw.published_at or "")), ("坐标系", "CGCS2000 经纬度 (EPSG:4490)"),
+        ("状态", DRAW_STATUS.get(draw.status, draw.status)), ("发布时间", str(draw.published_at or "")), ("坐标系", "CGCS2000 经纬度 (EPSG:4490)"),
         ("替换原因代码", "；".join(f"{k}={v}" for k, v in REPLACEMENT_REASONS.items())),
     ):  # fmt: skip
         record.append([key, value])

@@ -25,6 +25,9 @@ from service.errors import InvalidInput, NotFound
 from service.models import Draw, DrawEvent, DrawUnit
 from service.plans import PlanSpec, get_plan
 
+# What a draw's status code means, for people (the API gives both).
+DRAW_STATUS = {"units_drawn": "已抽取县区", "houses_drawn": "已抽取房屋", "published": "已发布（冻结）"}
+
 REPLACEMENT_REASONS = {
     "demolished": "已拆除",
     "locked": "无人/锁门",

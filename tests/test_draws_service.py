@@ -163,6 +163,18 @@ def test_replacements_follow_the_list_and_are_logged(session):
         use_replacement(session, draw.id, house, "bogus", "李四")
     assert verify(session, draw.id).identical  # events do not change the draw
 
+    # The export says which sample each used replacement stands in for, and why.
+    code = dict(session.execute(text("SELECT id, survey_code FROM house WHERE id IN (:a, :b, :c)"),
+                                {"a": house, "b": first, "c": second}).all())  # fmt: skip
+    table = draw_export.draw_table(session, draw.id).set_index("survey_code")
+    assert tuple(table.loc[code[house], ["replaced_by", "replaced_reason"]]) == (code[first], "demolished")
+    assert tuple(table.loc[code[first], ["replaces", "replaced_by", "replaced_reason"]]) == (
+        code[house], code[second], "refused")  # fmt: skip
+    assert table.loc[code[second], "replaces"] == code[first]
+    assert table["replaces"].notna().sum() == 2
+    csv = draw_export.to_csv(session, draw.id).decode("utf-8-sig")
+    assert "已被替换为,被替换原因,替换的样本" in csv.splitlines()[0] and "已拆除" in csv and "拒绝入户" in csv
+
 
 def test_exports(session):
     draw = drawn(session, preset("gansu-2024"))
@@ -177,6 +189,7 @@ def test_exports(session):
     assert len(rows) == total
     assert {r[header.index("类别")] for r in rows} == {"样本", "备选"}
     assert book["抽样记录"]["B3"].value == draw.seed
+    assert book["抽样记录"]["B8"].value == "已抽取房屋"
     csv = draw_export.to_csv(session, draw.id).decode("utf-8-sig")
     assert csv.startswith("组别,第三方机构,市州,县区") and len(csv.splitlines()) == total + 1
     geo = json.loads(draw_export.to_geojson(session, draw.id))
@@ -201,7 +214,9 @@ def test_api_flow(demo_api):
     assert verified.json()["identical"] is True
     export = demo_api.get(f"/api/v1/draws/{draw_id}/export", params={"format": "csv"})
     assert export.status_code == 200 and export.content.decode("utf-8-sig").startswith("组别")
-    events = demo_api.get(f"/api/v1/draws/{draw_id}").json()["events"]
+    summary = demo_api.get(f"/api/v1/draws/{draw_id}").json()
+    assert (summary["status"], summary["status_label"]) == ("published", "已发布（冻结）")
+    events = summary["events"]
     assert [e["kind"] for e in events] == ["units_drawn", "houses_drawn", "published", "verified"]
     bad_plan = demo_api.post(
         "/api/v1/plans", json={"name": "x", "year": 2025, "houses_per_unit": 5, "commercial_min": 9}

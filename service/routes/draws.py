@@ -11,7 +11,15 @@ from sqlalchemy import text
 
 from service import draw_export
 from service.db import SessionDep
-from service.draws import get_draw, publish, run_county_draw, run_house_draws, use_replacement, verify
+from service.draws import (
+    DRAW_STATUS,
+    get_draw,
+    publish,
+    run_county_draw,
+    run_house_draws,
+    use_replacement,
+    verify,
+)
 
 router = APIRouter(prefix="/api/v1/draws", tags=["draws"])
 
@@ -54,7 +62,7 @@ def summary(session, draw_id: int) -> dict:
     ).mappings().all()  # fmt: skip
     return {
         "id": draw.id, "plan_id": draw.plan_id, "seed": draw.seed, "algorithm_version": draw.algorithm_version,
-        "status": draw.status, "frame_digest": draw.frame_digest, "frame_size": draw.frame_size,
+        "status": draw.status, "status_label": DRAW_STATUS[draw.status], "frame_digest": draw.frame_digest, "frame_size": draw.frame_size,
         "result_digest": draw.result_digest, "created_at": draw.created_at, "published_at": draw.published_at,
         "units": [dict(u) for u in units], "events": [dict(e) for e in events],
     }  # fmt: skip
