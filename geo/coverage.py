@@ -63,7 +63,7 @@ import pandas as pd
 from scipy import stats
 from scipy.spatial import cKDTree
 
-from geo.enums import UseClass
+from geo.enums import FloorsBand, HazardGrade, Structure, UseClass
 
 # Variables compared between sample and frame, with their Chinese names for the verdict.
 COMPARED_VARIABLES: dict[str, str] = {
@@ -346,6 +346,7 @@ class UnitCoverage:
     srs_balance_median: float = math.nan
     replicates: int = 0
     reasons: list[str] = field(default_factory=list)
+    reasons_zh: list[str] = field(default_factory=list)
 
 
 def _fmt_pct(x: float) -> str:
@@ -467,12 +468,15 @@ def unit_coverage(
     comparisons: dict[str, dict] = {}
     for var in COMPARED_VARIABLES:
         if var in frame.columns:
-            comparisons[var] = compare_distribution(
-                frame[var],
-                sample[var],
-                weights,
-                frame_pi=frame["inclusion_probability"],
-                rng=_unit_rng(unit_code, seed, f"chisq:{var}"),
+            comparisons[var] = _labelled(
+                var,
+                compare_distribution(
+                    frame[var],
+                    sample[var],
+                    weights,
+                    frame_pi=frame["inclusion_probability"],
+                    rng=_unit_rng(unit_code, seed, f"chisq:{var}"),
+                ),
             )
 
     cov = UnitCoverage(
@@ -493,7 +497,23 @@ def unit_coverage(
         replicates=int(replicates),
     )
     cov.verdict_zh, cov.verdict_level, cov.reasons = _verdict(cov)
+    cov.reasons_zh = [REASON_ZH[r] for r in cov.reasons]
     return cov
+
+
+def _labelled(var: str, comparison: dict) -> dict:
+    """A comparison with Chinese names for the variable and its categories, for people reading the API."""
+    vocabulary = {"use_class": UseClass, "structure": Structure, "floors_band": FloorsBand,
+                  "hazard_grade": HazardGrade}.get(var)  # fmt: skip
+    for category in comparison["categories"]:
+        value = category["category"]
+        if var == "near_school":
+            category["label"] = "学校周边" if value else "其他"
+        elif vocabulary is not None and str(value) in vocabulary._value2member_map_:
+            category["label"] = vocabulary(str(value)).label
+        else:
+            category["label"] = str(value)
+    return {**comparison, "label": COMPARED_VARIABLES[var]}
 
 
 def commercial_stratum(frame: pd.DataFrame) -> pd.Series:

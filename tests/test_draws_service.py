@@ -244,6 +244,13 @@ def test_coverage_and_estimates(demo_api):
         "hazard_grade",
         "near_school",
     }
+    # Every code has its Chinese name beside it.
+    use_class = unit["comparisons"]["use_class"]
+    assert use_class["label"] == "用途"
+    assert {c["label"] for c in use_class["categories"]} <= {"经营性自建房", "其他自建房", "自住兼经营性"}
+    near = unit["comparisons"]["near_school"]["categories"]
+    assert all(c["label"] == ("学校周边" if c["category"] is True else "其他") for c in near), near
+    assert all(len(u["reasons_zh"]) == len(u["reasons"]) for u in report["units"])
     est = demo_api.get(f"/api/v1/draws/{draw_id}/estimates", params={"simulated_share": 0.8}).json()
     assert est["simulated"] is True
     province = est["estimates"]["province"][0]
