@@ -365,11 +365,20 @@ def _unit_draw(session: Session, draw_id: int, unit_code: str) -> algo.UnitDraw:
         columns=["house_id", "township_code", "commercial", "stratum", "inclusion_probability", "role", "position"],
     )  # fmt: skip
     unit = session.get(DrawUnit, (draw_id, unit_code))
+    # What the replacement rule reads of the allocation: how many commercial houses the frame had.
+    allocation = pd.DataFrame(
+        session.execute(
+            text("SELECT commercial, count(*) AS frame_count FROM draw_frame WHERE draw_id = :d AND unit_code = :u "
+                 "GROUP BY commercial"),
+            {"d": draw_id, "u": unit_code},
+        ).all(),
+        columns=["commercial", "frame_count"],
+    )  # fmt: skip
     sample = rows[rows.role == "sample"].rename(columns={"position": "draw_order"}).drop(columns="role")
     replacements = rows[rows.role == "replacement"].rename(columns={"position": "rank"}).drop(columns="role")
     return algo.UnitDraw(
         unit_code=unit_code, sample=sample.reset_index(drop=True), replacements=replacements.reset_index(drop=True),
-        allocation=pd.DataFrame(), requested=unit.houses_requested, commercial_min=unit.commercial_min,
+        allocation=allocation, requested=unit.houses_requested, commercial_min=unit.commercial_min,
         commercial_drawn=unit.commercial_drawn or 0, shortfalls=list(unit.shortfalls or []),
     )  # fmt: skip
 

@@ -176,6 +176,32 @@ def test_replacements_follow_the_list_and_are_logged(session):
     assert "已被替换为,被替换原因,替换的样本" in csv.splitlines()[0] and "已拆除" in csv and "拒绝入户" in csv
 
 
+def test_a_commercial_house_past_its_strata_replacements(session):
+    """Once its stratum's replacements are used up, a commercial house still gets one by the rule (or a
+    clear refusal), never an internal error."""
+    draw = drawn(session)
+    house, unit, stratum = session.execute(
+        text("SELECT house_id, unit_code, stratum FROM draw_house WHERE draw_id = :d AND role = 'sample' AND commercial "
+             "ORDER BY unit_code, position LIMIT 1"), {"d": draw.id}
+    ).one()  # fmt: skip
+    in_stratum = session.execute(
+        text("SELECT count(*) FROM draw_house WHERE draw_id = :d AND unit_code = :u AND role = 'replacement' "
+             "AND stratum = :s"), {"d": draw.id, "u": unit, "s": stratum}
+    ).scalar_one()  # fmt: skip
+    current = house
+    for _ in range(in_stratum):
+        current = use_replacement(session, draw.id, current, "locked", "张三")
+    try:
+        beyond = use_replacement(session, draw.id, current, "locked", "张三")
+    except InvalidInput:
+        return  # none the rule allows is left: said plainly
+    row = session.execute(
+        text("SELECT stratum, township_code FROM draw_house WHERE draw_id = :d AND house_id = :h"),
+        {"d": draw.id, "h": beyond},
+    ).one()
+    assert row.stratum != stratum
+
+
 def test_exports(session):
     draw = drawn(session, preset("gansu-2024"))
     book = load_workbook(io.BytesIO(draw_export.to_xlsx(session, draw.id)))
