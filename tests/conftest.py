@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -281,3 +282,15 @@ def browser() -> Iterator[object]:
 def page(browser, live_server):
     """A fresh page for the server on the boundaries-only database."""
     yield from _recording_page(browser)
+
+
+def assert_rendered(page, shot: bytes) -> None:
+    """The screenshot differs from a blank page of the same size: something was drawn."""
+    width, height = struct.unpack(">II", shot[16:24])  # the PNG's IHDR
+    blank_page = page.context.new_page()
+    try:
+        blank_page.set_viewport_size({"width": width, "height": height})
+        blank = blank_page.screenshot()
+    finally:
+        blank_page.close()
+    assert shot != blank, "the screenshot is blank"

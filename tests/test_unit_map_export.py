@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+from conftest import assert_rendered
 from sqlalchemy.orm import Session
 
 from service.unit_map import unit_map_html
@@ -33,7 +34,7 @@ def test_unit_map_opens_offline(demo_engine, browser, tmp_path):
     assert page.locator(".sc-title").inner_text().startswith("兰州市 城关区")
     assert page.locator(".leaflet-control-layers-overlays label").count() >= 3
     shot = page.screenshot()
-    assert len(set(shot)) > 50
+    assert_rendered(page, shot)
     context.close()
 
 
