@@ -35,6 +35,7 @@ from shapely.geometry import MultiPolygon, Polygon, shape
 
 from boundaries import CITIES, COUNTIES, DATA_DIR, MANIFEST, PROVINCE, TOWNSHIPS
 from geo.crs import GANSU_BBOX, GANSU_EQUAL_AREA, WGS84, gauss_kruger_epsg
+from geo.gansu import PROVINCE_CODE
 from geo.gcj02 import transform_geometry_gcj02_to_wgs84
 
 BUILD_VERSION = "1.0.0"
@@ -61,7 +62,6 @@ REPO_ROOT = DATA_DIR.parent
 DEFAULT_CACHE = REPO_ROOT / ".cache"
 
 # --- domain constants -----------------------------------------------------------------------------
-PROVINCE_CODE = "620000"
 PROVINCE_NAME = "甘肃省"
 JIAYUGUAN_SOURCE_CODE = "620200"  # cnmaps code (city level, reused as its only county-level unit)
 JIAYUGUAN_NBS_CODE = "620201"  # NBS county-level code

@@ -59,15 +59,6 @@ class InputCrs:
         """Whether coordinates are easting/northing in metres (a Gauss-Kruger zone)."""
         return self.code.startswith("EPSG:45")
 
-    @property
-    def label(self) -> str:
-        """A short Chinese description for reports."""
-        if self.code == GCJ02:
-            return "GCJ-02 火星坐标"
-        if self.is_projected:
-            return f"CGCS2000 高斯-克吕格3度带 {self.code}"
-        return "CGCS2000 经纬度" if self.code == "EPSG:4490" else "WGS84 经纬度"
-
 
 def parse_crs(text: str | int | None) -> InputCrs:
     """Normalise a declared CRS ('EPSG:4490', '4326', 'GCJ-02', 'CGCS2000', 'EPSG:4543' ...)."""

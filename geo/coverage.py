@@ -516,15 +516,6 @@ def _labelled(var: str, comparison: dict) -> dict:
     return {**comparison, "label": COMPARED_VARIABLES[var]}
 
 
-def commercial_stratum(frame: pd.DataFrame) -> pd.Series:
-    """The draw's stratum label of each house: ``township_code|1`` for commercial or mixed use, else ``|0``.
-
-    For callers who want a stratified SRS reference (``srs_balance_reference(strata=...)``).
-    """
-    commercial = frame["use_class"].isin([u.value for u in UseClass if u.is_commercial])
-    return frame["township_code"].astype(str) + "|" + commercial.astype(int).astype(str)
-
-
 def overall_coverage(units: Sequence[UnitCoverage]) -> dict:
     """Totals over units: township coverage, mean balance against mean SRS balance, verdict counts.
 

@@ -520,9 +520,6 @@ class UnitDraw:
     shortfalls: list[dict] = field(default_factory=list)
 
 
-_COLUMNS = ["house_id", "township_code", "commercial", "stratum", "inclusion_probability"]
-
-
 def _rows(plan: _Plan, idx: np.ndarray, pi: np.ndarray, counter: str) -> pd.DataFrame:
     st = plan.stratum_of[idx]
     return pd.DataFrame(

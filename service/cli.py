@@ -163,9 +163,7 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from service.importing.fields import Kind
     from service.importing.pipeline import import_file
 
-    engine = _engine(settings)
-    migrate.upgrade(engine)
-    load_boundaries(engine)
+    engine = _ready_engine(settings)
     result = import_file(
         engine, Kind(args.kind), Path(args.file), crs=args.crs, mapping_file=args.mapping, layer=args.layer,
         encoding=args.encoding, radii_m=settings.radius.as_dict(),
@@ -205,9 +203,7 @@ def _cmd_demo_load(args: argparse.Namespace, settings: Settings) -> int:
     from geo.synthetic import FrameSpec
     from service.demo import load_demo
 
-    engine = _engine(settings)
-    migrate.upgrade(engine)
-    load_boundaries(engine)
+    engine = _ready_engine(settings)
     spec = FrameSpec(seed=args.seed, houses=args.houses)
     report = load_demo(engine, spec, force=args.force, radii_m=settings.radius.as_dict())
     if report.loaded:
@@ -233,13 +229,18 @@ def _cmd_proximity_refresh(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _session(settings: Settings):
-    from sqlalchemy.orm import Session
-
+def _ready_engine(settings: Settings):
+    """An engine on a database at the schema's head with the boundaries loaded."""
     engine = _engine(settings)
     migrate.upgrade(engine)
     load_boundaries(engine)
-    return Session(engine)
+    return engine
+
+
+def _session(settings: Settings):
+    from sqlalchemy.orm import Session
+
+    return Session(_ready_engine(settings))
 
 
 def _cmd_plan_create(args: argparse.Namespace, settings: Settings) -> int:

@@ -25,7 +25,7 @@ def database_url(settings: DatabaseSettings, start_embedded: bool = True) -> str
         return settings.url
     cluster = embedded_cluster(settings)
     if start_embedded:
-        cluster.start()
+        return cluster.url(port=cluster.start())  # start() knows the port: no second pg_ctl status
     return cluster.url()
 
 

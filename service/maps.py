@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from geo.enums import DivisionLevel
+from geo.gansu import PROVINCE_CODE
 from service.divisions import require_division
 from service.errors import InvalidInput
 from service.queries import sql
@@ -23,7 +24,9 @@ MIN_CLUSTER_ZOOM = 3
 # Display simplification per level, in degrees (about 500 m, 200 m, 50 m).
 TOLERANCE = {"city": 0.005, "county": 0.002, "township": 0.0005}
 PARENT_LEVEL = {"county": DivisionLevel.CITY, "township": DivisionLevel.COUNTY}
-PROVINCE = "620000"
+PROVINCE = PROVINCE_CODE
+# Rectification status colours of the hazard maps (the leaders' map and the standalone unit map).
+STATUS_COLORS = {"pending": "#d7301f", "in_progress": "#fc8d59", "done": "#1a9850"}
 
 
 class TileCache:
@@ -157,7 +160,7 @@ def config(session: Session) -> dict:
         "cluster_below_zoom": CLUSTER_BELOW_ZOOM,
         "min_zoom": 5,
         "synthetic_frame": synthetic_frame(session),
-        "status_colors": {"pending": "#d7301f", "in_progress": "#fc8d59", "done": "#1a9850"},
+        "status_colors": STATUS_COLORS,
         "crs_note": "数据坐标系 CGCS2000（EPSG:4490），地图显示为 Web 墨卡托（EPSG:3857）",
     }
 

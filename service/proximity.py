@@ -34,25 +34,21 @@ def refresh_proximity(
     house_ids: Sequence[int] | None = None,
     batch_id: int | None = None,
     from_sites: bool | None = None,
+    houses: int | None = None,
 ) -> None:
     """Recompute proximity for the given houses, the houses of one import batch, or all houses.
 
     ``from_sites`` says which side's index drives the search; by default the cheaper one for the number
-    of houses concerned (see proximity_refresh.sql for why the planner is not left to choose).
+    of houses concerned (see proximity_refresh.sql for why the planner is not left to choose), which
+    ``houses`` may give when the caller knows it.
     """
     if house_ids is not None and not house_ids:
         return
     r = radii(radii_m)
     if from_sites is None:
+        if houses is None:
+            houses = _houses_concerned(conn, house_ids, batch_id)
         sites = conn.execute(text("SELECT count(*) FROM sensitive_site")).scalar_one()
-        if house_ids is not None:
-            houses = len(house_ids)
-        elif batch_id is not None:
-            houses = conn.execute(
-                text("SELECT count(*) FROM house WHERE import_batch_id = :b"), {"b": batch_id}
-            ).scalar_one()
-        else:
-            houses = conn.execute(text("SELECT count(*) FROM house")).scalar_one()
         from_sites = houses > HOUSES_PER_SITE_TO_DRIVE * sites
     params = {
         "kinds": list(r),
@@ -63,3 +59,13 @@ def refresh_proximity(
     }
     for statement in script("proximity_refresh"):
         conn.execute(statement, params)
+
+
+def _houses_concerned(conn: Connection, house_ids: Sequence[int] | None, batch_id: int | None) -> int:
+    if house_ids is not None:
+        return len(house_ids)
+    if batch_id is not None:
+        return conn.execute(
+            text("SELECT count(*) FROM house WHERE import_batch_id = :b"), {"b": batch_id}
+        ).scalar_one()
+    return conn.execute(text("SELECT count(*) FROM house")).scalar_one()

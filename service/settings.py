@@ -80,8 +80,7 @@ class RadiusSettings(BaseSettings):
 
     def as_dict(self) -> dict[str, float]:
         """Radius per site kind code."""
-        return {"college": self.college, "school": self.school, "kindergarten": self.kindergarten,
-                "hospital": self.hospital}  # fmt: skip
+        return self.model_dump()
 
 
 def _default_radius(kind: str) -> float:

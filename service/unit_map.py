@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 from geo.enums import DivisionLevel, HazardGrade, RectificationStatus, SiteKind
 from service.divisions import require_division
 from service.errors import NotFound
+from service.maps import STATUS_COLORS
 from service.proximity import radii
 
 LEAFLET = Path(__file__).resolve().parents[1] / "web" / "vendor" / "leaflet"
-STATUS_COLORS = {"pending": "#d7301f", "in_progress": "#fc8d59", "done": "#1a9850"}
 SITE_COLORS = {"college": "#6a3d9a", "school": "#1f78b4", "kindergarten": "#33a02c", "hospital": "#e31a1c"}
 
 

@@ -299,11 +299,8 @@ def corrupt_gpkg_geometry(path: Path, *, layer: str = "houses", fid: int = 1) ->
     functions, which plain sqlite3 lacks).
     """
     with sqlite3.connect(path) as connection:
-        (column,) = connection.execute(
-            "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)
-        ).fetchone()
-        (srs_id,) = connection.execute(
-            "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)
+        column, srs_id = connection.execute(
+            "SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)
         ).fetchone()
         header = b"GP\x00\x01" + int(srs_id).to_bytes(4, "little")
         garbage = b"\x01\x03\x00\x00\x00\xff\xff\xff\x7f\x01\x02"  # polygon claiming 2**31 rings, truncated

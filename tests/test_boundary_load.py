@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dbcheck import count
 from notice import APPENDIX_2024
 from sqlalchemy import text
 
@@ -13,11 +14,6 @@ from service.boundary_load import load_boundaries
 # must be among them (the notice always includes the seat).
 
 
-def _scalar(engine, sql: str, **params):
-    with engine.connect() as conn:
-        return conn.execute(text(sql), params).scalar_one()
-
-
 def test_tree_counts(engine):
     with engine.connect() as conn:
         counts = dict(conn.execute(text("SELECT level, count(*) FROM division GROUP BY level")).all())
@@ -25,17 +21,15 @@ def test_tree_counts(engine):
 
 
 def test_every_polygon_valid_with_srid_4490(engine):
-    assert (
-        _scalar(engine, "SELECT count(*) FROM division WHERE geom IS NOT NULL AND NOT ST_IsValid(geom)") == 0
-    )
-    assert _scalar(engine, "SELECT count(DISTINCT ST_SRID(geom)) FROM division WHERE geom IS NOT NULL") == 1
-    assert _scalar(engine, "SELECT min(ST_SRID(geom)) FROM division") == 4490
-    assert _scalar(engine, "SELECT count(*) FROM division WHERE level <> 'township' AND geom IS NULL") == 0
+    assert count(engine, "SELECT count(*) FROM division WHERE geom IS NOT NULL AND NOT ST_IsValid(geom)") == 0
+    assert count(engine, "SELECT count(DISTINCT ST_SRID(geom)) FROM division WHERE geom IS NOT NULL") == 1
+    assert count(engine, "SELECT min(ST_SRID(geom)) FROM division") == 4490
+    assert count(engine, "SELECT count(*) FROM division WHERE level <> 'township' AND geom IS NULL") == 0
 
 
 def test_each_city_is_the_union_of_its_counties(engine):
     # Compared in an equal-area projection; tolerance 0.05% of the city's area.
-    worst = _scalar(
+    worst = count(
         engine,
         """
         WITH c AS (
@@ -55,7 +49,7 @@ def test_each_city_is_the_union_of_its_counties(engine):
 
 
 def test_counties_do_not_overlap(engine):
-    worst = _scalar(
+    worst = count(
         engine,
         """
         SELECT COALESCE(max(ST_Area(ST_Intersection(a.geom, b.geom)::geography)), 0)
@@ -139,12 +133,12 @@ def test_provenance_is_recorded(engine):
 
 def test_reload_is_a_no_op_and_force_is_idempotent(engine):
     assert load_boundaries(engine).loaded is False
-    before = _scalar(
+    before = count(
         engine, "SELECT md5(string_agg(code || ST_AsEWKB(geom)::text, ',' ORDER BY code)) FROM division"
     )
     assert load_boundaries(engine, force=True).loaded is True
-    after = _scalar(
+    after = count(
         engine, "SELECT md5(string_agg(code || ST_AsEWKB(geom)::text, ',' ORDER BY code)) FROM division"
     )
     assert before == after
-    assert _scalar(engine, "SELECT count(*) FROM division") == 1 + 14 + 88 + 1403
+    assert count(engine, "SELECT count(*) FROM division") == 1 + 14 + 88 + 1403

@@ -70,7 +70,6 @@ const state = {
   indicator: "hazardous",
   features: null,
   breaks: null,
-  summary: null,
 };
 
 const fmt = new Intl.NumberFormat("zh-CN");
@@ -135,7 +134,7 @@ function createMap() {
   });
   map.on("zoomend", () => divisionLayer && divisionLayer.setStyle(divisionStyle));
   sitesGroup.addTo(map);
-  window.spotcheck = { map, state, houseFeatureCount, houseFeatures, tileUrl, layers: () => ({ clusterLayer, houseLayer, divisionLayer }) };
+  window.spotcheck = { houseFeatureCount, houseFeatures }; // what the browser tests and the bench read
   window.spotcheckMap = map;
 }
 
@@ -158,7 +157,6 @@ function setBasemap(id) {
   if (basemapLayer) map.removeLayer(basemapLayer);
   basemapLayer = null;
   const b = state.config.basemaps.find((x) => x.id === id);
-  document.body.dataset.basemap = id;
   if (!b || !b.url) return; // "none": the boundaries are the basemap
   basemapLayer = L.tileLayer(b.url, {
     attribution: b.attribution || "",
@@ -342,7 +340,6 @@ function renderBreadcrumb() {
 // ---- key figures ---------------------------------------------------------------------------------------
 
 function renderSummary(s) {
-  state.summary = s;
   document.getElementById("figures-title").textContent = s.name;
   const statusLabel = (code) => label("RectificationStatus", code);
   const items = [
@@ -469,7 +466,6 @@ function applyFilters() {
   tileLoading();
   clusterLayer.setUrl(url);
   houseLayer.setUrl(url);
-  document.body.dataset.tileQuery = filters();
 }
 
 // Test hooks: the house points drawn in the tiles currently loaded (VectorGrid keeps them per tile).

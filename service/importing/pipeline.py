@@ -47,13 +47,11 @@ from service.bulk import (
 )
 from service.importing.fields import FIELDS, Kind, Mapping, load_mapping_file, resolve_mapping
 from service.importing.parse import by_unique, check_house_consistency, parse_frame
-from service.importing.readers import FileFormat, ReadError, SourceInfo, open_source
+from service.importing.readers import DEFAULT_CHUNK_ROWS, FileFormat, ReadError, SourceInfo, open_source
 from service.importing.report import Report
 from service.maps import refresh_map_views
 from service.proximity import refresh_proximity
 from service.queries import script
-
-CHUNK_ROWS = 50_000
 
 
 @dataclass
@@ -114,7 +112,7 @@ def import_file(
     filename: str | None = None,
     radii_m: dict[str, float] | None = None,
     synthetic: bool = False,
-    chunk_rows: int = CHUNK_ROWS,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> ImportResult:
     """Import one file of ``kind``; commit only if it has no error."""
     started = time.perf_counter()
@@ -248,11 +246,11 @@ def _record_batch(conn, result, info, crs, mapping: Mapping, path: Path, synthet
         text(
             "INSERT INTO import_batch (kind, filename, file_sha256, format, encoding, declared_crs, rows, "
             "inserted, updated, mapping, synthetic) VALUES (:kind, :filename, :sha, :format, :encoding, :crs, "
-            ":rows, 0, 0, CAST(:mapping AS jsonb), :synthetic) RETURNING id"
+            "0, 0, 0, CAST(:mapping AS jsonb), :synthetic) RETURNING id"
         ),
         {
             "kind": result.kind.value, "filename": result.filename, "sha": file_sha256(path),
-            "format": str(info.format), "encoding": info.encoding, "crs": crs.code, "rows": result.rows,
+            "format": str(info.format), "encoding": info.encoding, "crs": crs.code,
             "mapping": _json(mapping.columns), "synthetic": synthetic,
         },
     ).scalar_one()  # fmt: skip
@@ -280,11 +278,15 @@ class _Import:
         self.batch_id = batch_id
         self.fields = FIELDS[self.kind]
 
+    locates = True  # whether rows are points to locate in the county and township polygons
+
     def prepare(self) -> None:
         """Create the staging table; load the polygons points are located in."""
         self.conn.execute(text("SET LOCAL jit = off"))  # JIT compiles for longer than these queries run
         for statement in script(f"staging_{self.kind.value}"):
             self.conn.execute(statement)
+        if not self.locates:
+            return
         self.counties = _polygon_index(self.conn, "county")
         self.townships = _polygon_index(self.conn, "township", real_only=True)
 
@@ -292,9 +294,7 @@ class _Import:
         """CGCS2000 lon/lat of the chunk's rows (NaN where unusable, with the row's error recorded)."""
         if chunk.geometry is not None and typed["x"].isna().all():
             geoms = np.asarray(chunk.geometry, dtype=object)
-            missing = np.array([g is None for g in geoms], dtype=bool)
-            is_point = np.zeros(len(geoms), dtype=bool)
-            is_point[~missing] = shapely.get_type_id(geoms[~missing]) == 0
+            is_point = shapely.get_type_id(geoms) == 0  # a missing geometry is -1
             self.report.errors_where(
                 ~is_point, rows, None, None, "no_geometry", "该行缺少点几何（应为点图层）。"
             )
@@ -339,12 +339,7 @@ class _Import:
         if lost.any():
             self.report.errors_where(lost, rows, self.mapping.header_of("x") or "geometry", _pairs(x, y),
                                      "outside_gansu", "坐标不在甘肃省任何县区内。请核对坐标或声明的坐标系。")  # fmt: skip
-        township = (
-            self.townships.locate(lon, lat, points)
-            if len(self.townships)
-            else np.full(len(lon), None, dtype=object)
-        )
-        return county, township
+        return county, self.townships.locate(lon, lat, points)
 
     def encode(self, frame: pd.DataFrame) -> CsvPayload:
         """A staged chunk as COPY input (in the parsing thread)."""
@@ -439,15 +434,10 @@ class _HouseImport(_Import):
         typed = parse_frame(chunk.frame, rows, self.fields, self.mapping, self.report)
         typed = check_house_consistency(typed, rows, self.mapping, self.report)
         codes = typed["survey_code"]
-        repeated = (codes.notna() & codes.duplicated(keep="first")).to_numpy()
+        again = codes.duplicated(keep="first").to_numpy()
+        repeated = codes.notna().to_numpy() & again
         if repeated.any():
-            first = dict(
-                zip(
-                    codes[~codes.duplicated(keep="first")],
-                    rows[~codes.duplicated(keep="first").to_numpy()],
-                    strict=True,
-                )
-            )
+            first = dict(zip(codes[~again], rows[~again], strict=True))
             for i in np.flatnonzero(repeated):
                 self.report.error(int(rows[i]), self.mapping.header_of("survey_code"), codes.iloc[i], "duplicate_code",
                                   f"编码与第 {first[codes.iloc[i]]} 行重复。")  # fmt: skip
@@ -534,7 +524,8 @@ class _HouseImport(_Import):
     def encode(self, frame: pd.DataFrame) -> _HouseChunk:
         """COPY input for the path the writer is expected to take (in the parsing thread)."""
         if self.direct and self.report.ok:
-            finding = frame["hazardous"].fillna(False) | frame["none_found"].fillna(False)
+            # New houses: only a hazardous row has something to write (insert_new_hazards.sql).
+            finding = frame["hazardous"].fillna(False)
             return _HouseChunk(
                 frame,
                 len(frame),
@@ -627,7 +618,7 @@ class _HouseImport(_Import):
 
     def after_merge(self, radii_m: dict[str, float] | None) -> None:
         """Proximity of the imported houses to sensitive sites."""
-        refresh_proximity(self.conn, radii_m, batch_id=self.batch_id)
+        refresh_proximity(self.conn, radii_m, batch_id=self.batch_id, houses=self.inserted + self.updated)
 
 
 class _SiteImport(_Import):
@@ -643,7 +634,7 @@ class _SiteImport(_Import):
         county, township = self.locate(lon, lat, rows, x, y)
         out = pd.DataFrame({
             "row_no": rows, "site_code": typed["site_code"], "name": typed["name"], "kind": typed["kind"],
-            "declared_county": typed["declared_county"], "address": typed["address"],
+            "address": typed["address"],
             "geom": points_ewkb(lon, lat), "source_crs": self.crs.code, "county_code": county,
             "township_code": township,
         })  # fmt: skip
@@ -669,12 +660,7 @@ class _SiteImport(_Import):
 class _TownshipImport(_Import):
     kind = Kind.TOWNSHIPS
     staging = "staging_township"
-
-    def prepare(self) -> None:
-        """Only the staging table: polygons are checked in PostGIS, not located."""
-        self.conn.execute(text("SET LOCAL jit = off"))
-        for statement in script("staging_townships"):
-            self.conn.execute(statement)
+    locates = False  # polygons are checked in PostGIS, not located
 
     def stage(self, chunk) -> pd.DataFrame:
         """Parse and stage one chunk of polygons (converted to CGCS2000 in Python)."""

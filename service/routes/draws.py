@@ -13,6 +13,7 @@ from service import draw_export
 from service.db import SessionDep
 from service.draws import (
     DRAW_STATUS,
+    REPLACEMENT_REASONS,
     get_draw,
     publish,
     run_county_draw,
@@ -38,7 +39,7 @@ class ReplacementIn(BaseModel):
     """A drawn house that cannot be visited."""
 
     house_id: int
-    reason: Literal["demolished", "locked", "refused", "unsafe", "not_found", "other"]
+    reason: Literal[tuple(REPLACEMENT_REASONS)]  # type: ignore[valid-type]
     actor: str = Field(min_length=1)
     note: str | None = None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -38,15 +39,9 @@ def upload(
     mapping: Annotated[UploadFile | None, File(description="JSON mapping of other header spellings")] = None,
 ) -> JSONResponse:
     """Import one file. A file with any error changes nothing and answers 422 with the row-level report."""
-    with saved_upload(file) as path:
-        if mapping is not None:
-            with saved_upload(mapping) as mapping_path:
-                result = import_file(engine, kind, path, crs=crs, layer=layer, encoding=encoding,
-                                     mapping_file=mapping_path, filename=file.filename)  # fmt: skip
-        else:
-            result = import_file(
-                engine, kind, path, crs=crs, layer=layer, encoding=encoding, filename=file.filename
-            )
+    with saved_upload(file) as path, saved_upload(mapping) if mapping else nullcontext() as mapping_path:
+        result = import_file(engine, kind, path, crs=crs, layer=layer, encoding=encoding,
+                             mapping_file=mapping_path, filename=file.filename)  # fmt: skip
     return JSONResponse(result.summary(), status_code=200 if result.committed else 422)
 
 

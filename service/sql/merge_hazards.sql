@@ -64,6 +64,4 @@ SELECT * FROM opened;
 
 UPDATE hazard_record AS r SET superseded_by = o.id
 FROM closed_hazard AS c JOIN opened_hazard AS o USING (house_id)
-WHERE r.id = c.id;
-
-SELECT (SELECT count(*) FROM opened_hazard) AS opened, (SELECT count(*) FROM closed_hazard) AS closed
+WHERE r.id = c.id

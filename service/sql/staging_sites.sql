@@ -4,7 +4,6 @@ CREATE TEMP TABLE staging_site (
     site_code text,
     name text,
     kind text,
-    declared_county text,
     address text,
     geom geometry(Point, 4490),
     county_code text,
