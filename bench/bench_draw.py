@@ -30,8 +30,8 @@ def main() -> None:
     from sqlalchemy.orm import Session
 
     from bench.scratch import scratch_database
-    from service.demo import load_demo
-    from service.draws import (
+    from service.draws.plans import PlanSpec, create_plan
+    from service.draws.service import (
         draw_all_units,
         live_frame,
         projected,
@@ -39,7 +39,7 @@ def main() -> None:
         run_house_draws,
         sampling_units,
     )
-    from service.plans import PlanSpec, create_plan
+    from service.frame.demo import load_demo
 
     spec = FrameSpec(houses=1_000_000)
     with scratch_database() as (_, engine, _):

@@ -46,14 +46,14 @@ def bench_database() -> None:
     from sqlalchemy import text
 
     from bench.scratch import scratch_database
-    from service.boundary_load import load_boundaries
+    from service.divisions.boundary_load import load_boundaries
 
     with scratch_database(boundaries=False) as (_, engine, _):
         t = time.perf_counter()
         load_boundaries(engine, force=True)
         print(f"boundary load (1,506 divisions, 88 units, one transaction): {time.perf_counter() - t:.2f} s")
 
-        from service.queries import sql
+        from service.core.queries import sql
 
         params = {"level": "county", "parent_code": None, "code": None, "digits": 6}
 

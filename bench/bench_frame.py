@@ -74,8 +74,8 @@ def main() -> None:
     from sqlalchemy import text
 
     from bench.scratch import scratch_database
-    from service.bulk import copy_frame, points_ewkb
-    from service.proximity import refresh_proximity
+    from service.core.bulk import copy_frame, points_ewkb
+    from service.frame.proximity import refresh_proximity
 
     t = time.perf_counter()
     frame = generate_frame(*load_gansu_inputs(), FrameSpec(houses=args.houses))
@@ -183,8 +183,8 @@ def main() -> None:
 
         # 3. The same file again, now with the sites loaded: every house known, so every row goes
         # through staging and the merge, and the proximity of the million imported houses is refreshed.
-        from service.importing.fields import Kind
-        from service.importing.pipeline import import_file
+        from service.frame.importing.fields import Kind
+        from service.frame.importing.pipeline import import_file
 
         again = import_file(engine, Kind.HOUSES, csv_path, crs="EPSG:4490")
         assert again.committed and again.updated == rows, again.summary()

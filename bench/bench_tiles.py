@@ -71,7 +71,7 @@ def main() -> None:
 
     from bench.scratch import scratch_database
     from geo.synthetic import FrameSpec
-    from service.demo import load_demo
+    from service.frame.demo import load_demo
 
     with scratch_database() as (cluster, engine, _), ExitStack() as cleanup:
         url = cluster.url().render_as_string(hide_password=False)

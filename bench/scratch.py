@@ -15,8 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import Engine, create_engine  # noqa: E402
 
 from service import migrate  # noqa: E402
-from service.boundary_load import load_boundaries  # noqa: E402
-from service.embedded_db import EmbeddedPostgres  # noqa: E402
+from service.core.embedded_db import EmbeddedPostgres  # noqa: E402
+from service.divisions.boundary_load import load_boundaries  # noqa: E402
 
 
 @contextmanager

@@ -1,5 +1,5 @@
 """The ASGI application for servers that import it by name (uvicorn workers, the Dockerfile)."""
 
-from service.app import create_app
+from service.core.app import create_app
 
 app = create_app()

@@ -12,11 +12,11 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy import Engine
 
-from service import migrate
-from service.boundary_load import load_boundaries
-from service.db import database_url, embedded_cluster, make_engine
-from service.errors import SpotcheckError
-from service.settings import Settings, get_settings
+from service.core import migrate
+from service.core.db import database_url, embedded_cluster, make_engine
+from service.core.errors import SpotcheckError
+from service.core.settings import Settings, get_settings
+from service.divisions.boundary_load import load_boundaries
 
 
 def _engine(settings: Settings) -> Engine:
@@ -52,7 +52,7 @@ def prepare(settings: Settings) -> Engine:
 def _ensure_demo(engine: Engine, settings: Settings) -> None:
     """Load the synthetic demo frame into a database with no real houses (SPOTCHECK_DEMO_ENABLED=0: never)."""
     from geo.synthetic import FrameSpec
-    from service.demo import has_real_houses, load_demo
+    from service.frame.demo import has_real_houses, load_demo
 
     with engine.connect() as conn:
         if has_real_houses(conn):
@@ -160,8 +160,8 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     import json
     from pathlib import Path
 
-    from service.importing.fields import Kind
-    from service.importing.pipeline import import_file
+    from service.frame.importing.fields import Kind
+    from service.frame.importing.pipeline import import_file
 
     engine = _ready_engine(settings)
     result = import_file(
@@ -201,7 +201,7 @@ def _print_import(s: dict, report_path: str | None) -> None:
 
 def _cmd_demo_load(args: argparse.Namespace, settings: Settings) -> int:
     from geo.synthetic import FrameSpec
-    from service.demo import load_demo
+    from service.frame.demo import load_demo
 
     engine = _ready_engine(settings)
     spec = FrameSpec(seed=args.seed, houses=args.houses)
@@ -217,8 +217,8 @@ def _cmd_demo_load(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_proximity_refresh(args: argparse.Namespace, settings: Settings) -> int:
     import time
 
-    from service.maps import refresh_map_views
-    from service.proximity import refresh_proximity
+    from service.frame.proximity import refresh_proximity
+    from service.maps.tiles import refresh_map_views
 
     engine = _engine(settings)
     started = time.perf_counter()
@@ -246,7 +246,7 @@ def _session(settings: Settings):
 def _cmd_plan_create(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
-    from service.plans import create_plan, parse_spec, preset
+    from service.draws.plans import create_plan, parse_spec, preset
 
     with _session(settings) as session:
         if args.preset:
@@ -261,7 +261,7 @@ def _cmd_plan_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_plan_list(args: argparse.Namespace, settings: Settings) -> int:
-    from service.plans import list_plans
+    from service.draws.plans import list_plans
 
     with _session(settings) as session:
         for p in list_plans(session):
@@ -270,7 +270,7 @@ def _cmd_plan_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_draw(session, draw_id: int) -> None:
-    from service.routes.draws import summary
+    from service.draws.routes import summary
 
     d = summary(session, draw_id)
     print(
@@ -290,7 +290,7 @@ def _print_draw(session, draw_id: int) -> None:
 
 
 def _cmd_draw_units(args: argparse.Namespace, settings: Settings) -> int:
-    from service.draws import run_county_draw
+    from service.draws.service import run_county_draw
 
     with _session(settings) as session:
         draw = run_county_draw(session, args.plan, args.seed, args.by)
@@ -300,7 +300,7 @@ def _cmd_draw_units(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_draw_step(args: argparse.Namespace, settings: Settings) -> int:
-    from service import draws
+    from service.draws import service as draws
 
     step = {"houses": draws.run_house_draws, "publish": draws.publish}[args.draw_command]
     with _session(settings) as session:
@@ -317,7 +317,7 @@ def _cmd_draw_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_draw_verify(args: argparse.Namespace, settings: Settings) -> int:
-    from service.draws import verify
+    from service.draws.service import verify
 
     with _session(settings) as session:
         result = verify(session, args.draw, args.by)
@@ -332,7 +332,7 @@ def _cmd_draw_verify(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_draw_export(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
-    from service import draw_export
+    from service.draws import export as draw_export
 
     writer = {"xlsx": draw_export.to_xlsx, "csv": draw_export.to_csv, "geojson": draw_export.to_geojson}[
         args.format
@@ -344,7 +344,7 @@ def _cmd_draw_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_draw_replace(args: argparse.Namespace, settings: Settings) -> int:
-    from service.draws import use_replacement
+    from service.draws.service import use_replacement
 
     with _session(settings) as session:
         replacement = use_replacement(session, args.draw, args.house, args.reason, args.by, args.note)
@@ -354,7 +354,7 @@ def _cmd_draw_replace(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_draw_coverage(args: argparse.Namespace, settings: Settings) -> int:
-    from service.coverage import coverage_report
+    from service.draws.coverage import coverage_report
 
     with _session(settings) as session:
         report = coverage_report(session, args.draw, args.replicates)
@@ -367,7 +367,7 @@ def _cmd_draw_coverage(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_map_export(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
-    from service.unit_map import unit_map_html
+    from service.maps.unit_map import unit_map_html
 
     with _session(settings) as session:
         Path(args.out).write_text(unit_map_html(session, args.unit, args.draw), encoding="utf-8")

@@ -21,9 +21,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
-from service import migrate
-from service.boundary_load import load_boundaries
-from service.embedded_db import EmbeddedPostgres
+from service.core import migrate
+from service.core.embedded_db import EmbeddedPostgres
+from service.divisions.boundary_load import load_boundaries
 
 TEMPLATE = f"spotcheck_template_{os.getpid()}"
 
@@ -118,8 +118,8 @@ def engine(db_url: URL):
 def _test_client(url: URL):
     from fastapi.testclient import TestClient
 
-    from service.app import create_app
-    from service.settings import DatabaseSettings, Settings
+    from service.core.app import create_app
+    from service.core.settings import DatabaseSettings, Settings
 
     settings = Settings(db=DatabaseSettings(url=url.render_as_string(hide_password=False)))
     with TestClient(create_app(settings)) as c:
@@ -149,7 +149,7 @@ DEMO_SPEC = _demo_spec()
 @pytest.fixture(scope="session")
 def demo_template(pg_server: URL, template_db: str):
     """A template database holding a 60,000-house synthetic frame (about 6,000 hazardous)."""
-    from service.demo import load_demo
+    from service.frame.demo import load_demo
 
     yield from _template(
         pg_server, f"{template_db}_demo", template_db, lambda engine: load_demo(engine, DEMO_SPEC)
@@ -216,8 +216,8 @@ def _serve(url: URL) -> Iterator[str]:
 
     import uvicorn
 
-    from service.app import create_app
-    from service.settings import DatabaseSettings, Settings
+    from service.core.app import create_app
+    from service.core.settings import DatabaseSettings, Settings
 
     settings = Settings(db=DatabaseSettings(url=url.render_as_string(hide_password=False)))
     with socket.socket() as s:

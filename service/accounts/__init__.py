@@ -1,0 +1,1 @@
+"""Accounts: real-name users, passwords, sessions, API tokens, roles and scopes."""

@@ -1,0 +1,1 @@
+"""The audit trail: every write, hash-chained and append-only."""

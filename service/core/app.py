@@ -1,0 +1,69 @@
+"""The FastAPI application: wiring only (engine life cycle, routers, the error map)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import sessionmaker
+
+from service.core.db import database_url, make_engine
+from service.core.errors import SpotcheckError
+from service.core.settings import Settings, get_settings
+from service.pages.routes import static
+
+DESCRIPTION = """
+甘肃省自建房安全专项整治抽查评估服务 — spot-check evaluation of hazardous self-built houses in Gansu.
+
+All coordinates are CGCS2000 lon/lat (EPSG:4490), equal to WGS84 at map scale. GeoJSON responses are
+`application/geo+json`. Errors are JSON `{code, message (zh-CN), message_en}`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the engine is made at start-up and disposed at shutdown."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(database_url(settings.db), pool_size=settings.db.pool_size)
+        app.state.engine = engine
+        app.state.sessionmaker = sessionmaker(engine, expire_on_commit=False)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="spotcheck 自建房抽查评估",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+
+    @app.exception_handler(SpotcheckError)
+    async def _domain_error(request: Request, exc: SpotcheckError) -> JSONResponse:
+        return JSONResponse(exc.to_dict(), status_code=exc.status_code)
+
+    for router in routers():
+        app.include_router(router)
+    app.mount("/web", static, name="web")
+    return app
+
+
+def routers() -> tuple:
+    """Every capability's router, in the order their paths are matched."""
+    from service.core import routes as core
+    from service.divisions import routes as divisions
+    from service.draws import routes as draws
+    from service.frame import routes_houses, routes_imports, routes_sites
+    from service.maps import routes as maps
+    from service.pages import routes as pages
+
+    return (
+        core.router, divisions.router, routes_houses.router, routes_sites.router, routes_imports.router,
+        draws.router, maps.router, pages.router,
+    )  # fmt: skip

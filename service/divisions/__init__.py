@@ -1,0 +1,1 @@
+"""The administrative tree (province, cities, counties, townships), sampling units and data provenance."""

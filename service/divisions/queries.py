@@ -1,0 +1,68 @@
+"""Access to the division tree and the sampling units in PostGIS."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.enums import DivisionLevel
+from service.core.errors import NotFound
+from service.core.queries import SqlFiles
+
+SQL = SqlFiles("service.divisions")
+
+# Where a person finds the valid codes of each level.
+_LISTING = {
+    DivisionLevel.PROVINCE: "/api/v1/cities",
+    DivisionLevel.CITY: "/api/v1/cities",
+    DivisionLevel.COUNTY: "/api/v1/counties",
+    DivisionLevel.TOWNSHIP: "/api/v1/townships?county=<县区代码>",
+}
+
+
+def require_division(session: Session, code: str, level: DivisionLevel) -> str:
+    """Return ``code`` if it names a division of ``level``; otherwise raise a NotFound a person can act on."""
+    found = session.execute(
+        text("SELECT level FROM division WHERE code = :code"), {"code": code}
+    ).scalar_one_or_none()
+    if found == level.value:
+        return code
+    listing = _LISTING[level]
+    if found is None:
+        raise NotFound(
+            f"未找到{level.label}代码“{code}”。请使用 {listing} 列出的代码。",
+            f"No {level.value} has the code {code!r}. Use one of the codes listed at {listing}.",
+        )
+    raise NotFound(
+        f"代码“{code}”是{DivisionLevel(found).label}，不是{level.label}。请使用 {listing} 列出的代码。",
+        f"The code {code!r} names a {found}, not a {level.value}. Use one of the codes listed at {listing}.",
+    )
+
+
+def divisions_geojson(
+    session: Session, level: DivisionLevel, parent_code: str | None, digits: int, code: str | None = None
+) -> str:
+    """Divisions of ``level`` (children of ``parent_code``, or only ``code``, if given) as GeoJSON text."""
+    params = {"level": level.value, "parent_code": parent_code, "code": code, "digits": digits}
+    return session.execute(SQL.one("divisions"), params).scalar_one()
+
+
+def sampling_units_geojson(session: Session, city_code: str | None, digits: int) -> str:
+    """Sampling units (of one city if given) as GeoJSON text."""
+    return session.execute(SQL.one("sampling_units"), {"city_code": city_code, "digits": digits}).scalar_one()
+
+
+def division_feature(session: Session, code: str, digits: int) -> dict:
+    """One division as a GeoJSON Feature, whatever its level."""
+    level = session.execute(text("SELECT level FROM division WHERE code = :code"), {"code": code}).scalar()
+    if level is None:
+        raise NotFound(
+            f"未找到行政区划代码“{code}”。省市县代码为6位、乡镇街道代码为9位，"
+            "可从 /api/v1/cities 开始逐级查找。",
+            f"No division has the code {code!r}. Codes are 6 digits (province, city, county) or 9 digits "
+            "(township); start from /api/v1/cities.",
+        )
+    collection = divisions_geojson(session, DivisionLevel(level), None, digits, code=code)
+    return json.loads(collection)["features"][0]

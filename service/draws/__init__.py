@@ -1,0 +1,1 @@
+"""The draw: plans, county and house draws, publication, verification, replacements, coverage, exports."""

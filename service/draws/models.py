@@ -1,0 +1,140 @@
+"""Tables of the draw: plans, draws, their units, frames, houses and event log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.core.models import Base
+
+
+class SamplingPlan(Base):
+    """A sampling plan: the rules of one year's draw, as data (see service/plans.py)."""
+
+    __tablename__ = "sampling_plan"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    year: Mapped[int] = mapped_column(SmallInteger)
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    spec: Mapped[dict] = mapped_column(JSONB)
+    spec_sha256: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Draw(Base):
+    """One draw of a plan: seed, algorithm version, frame digest; immutable once published."""
+
+    __tablename__ = "draw"
+    __table_args__ = (
+        CheckConstraint("status IN ('units_drawn', 'houses_drawn', 'published')", name="status"),
+        CheckConstraint("status <> 'published' OR result_digest IS NOT NULL", name="published_has_digest"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("sampling_plan.id"))
+    seed: Mapped[str] = mapped_column(Text)
+    algorithm_version: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), server_default="units_drawn")
+    frame_digest: Mapped[str | None] = mapped_column(String(64))
+    frame_size: Mapped[int | None] = mapped_column(Integer)
+    result_digest: Mapped[str | None] = mapped_column(String(64))
+    created_by: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DrawUnit(Base):
+    """A sampling unit chosen by a draw, with why and with what probability."""
+
+    __tablename__ = "draw_unit"
+
+    draw_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("draw.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_code: Mapped[str] = mapped_column(ForeignKey("sampling_unit.code"), primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str] = mapped_column(String(16))
+    inclusion_probability: Mapped[float] = mapped_column(Float)
+    unit_order: Mapped[int] = mapped_column(SmallInteger)
+    group_name: Mapped[str | None] = mapped_column(Text)
+    firm: Mapped[str | None] = mapped_column(Text)
+    houses_requested: Mapped[int | None] = mapped_column(SmallInteger)
+    commercial_min: Mapped[int | None] = mapped_column(SmallInteger)
+    commercial_drawn: Mapped[int | None] = mapped_column(SmallInteger)
+    frame_size: Mapped[int | None] = mapped_column(Integer)
+    shortfalls: Mapped[list] = mapped_column(JSONB, server_default=text("'[]'"))
+
+
+class DrawFrame(Base):
+    """The frame a draw used, as it was."""
+
+    __tablename__ = "draw_frame"
+    __table_args__ = (Index("ix_draw_frame_unit", "draw_id", "unit_code"),)
+
+    draw_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("draw.id", ondelete="CASCADE"), primary_key=True
+    )
+    house_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    survey_code: Mapped[str] = mapped_column(Text)
+    unit_code: Mapped[str] = mapped_column(String(12))
+    township_code: Mapped[str] = mapped_column(String(12))
+    commercial: Mapped[bool] = mapped_column(Boolean)
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+
+
+class DrawHouse(Base):
+    """A drawn house or a replacement, in order, with its inclusion probability within the unit."""
+
+    __tablename__ = "draw_house"
+    __table_args__ = (Index("ix_draw_house_unit", "draw_id", "unit_code", "role", "position"),)
+
+    draw_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("draw.id", ondelete="CASCADE"), primary_key=True
+    )
+    house_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(12))
+    role: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer)
+    stratum: Mapped[str] = mapped_column(Text)
+    township_code: Mapped[str] = mapped_column(String(12))
+    commercial: Mapped[bool] = mapped_column(Boolean)
+    inclusion_probability: Mapped[float] = mapped_column(Float)
+
+
+class DrawEvent(Base):
+    """Something that happened to a draw after it was made (append-only)."""
+
+    __tablename__ = "draw_event"
+    __table_args__ = (Index("ix_draw_event_draw_id", "draw_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    draw_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("draw.id"))
+    kind: Mapped[str] = mapped_column(String(24))
+    house_id: Mapped[int | None] = mapped_column(BigInteger)
+    replacement_house_id: Mapped[int | None] = mapped_column(BigInteger)
+    reason: Mapped[str | None] = mapped_column(String(24))
+    actor: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,0 +1,436 @@
+"""Draws in PostGIS: the county draw, the house draws, publication, verification and replacements.
+
+The algorithms are pure (``geo.draw``); this module gathers their inputs from the database, records
+everything that makes a draw reproducible (plan, seed, algorithm version, the frame itself and its
+digest), and proves later that nothing changed: ``verify`` re-runs the draw from the record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from pyproj import Transformer
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from geo import draw as algo
+from geo.crs import CGCS2000, gauss_kruger_epsg
+from service.core.bulk import copy_frame
+from service.core.errors import InvalidInput, NotFound
+from service.draws.models import Draw, DrawEvent, DrawUnit
+from service.draws.plans import PlanSpec, get_plan
+
+# What a draw's status code means, for people (the API gives both).
+DRAW_STATUS = {"units_drawn": "已抽取县区", "houses_drawn": "已抽取房屋", "published": "已发布（冻结）"}
+
+REPLACEMENT_REASONS = {
+    "demolished": "已拆除",
+    "locked": "无人/锁门",
+    "refused": "拒绝入户",
+    "unsafe": "危险无法进入",
+    "not_found": "查无此房",
+    "other": "其他",
+}
+
+
+# Loading --------------------------------------------------------------------------------------------
+
+
+def sampling_units(session: Session) -> list[algo.UnitInfo]:
+    """Every sampling unit, as the draw algorithms take them."""
+    rows = session.execute(
+        text("SELECT code, name, city_code, is_city_seat, stands_alone FROM sampling_unit ORDER BY code")
+    ).all()
+    return [algo.UnitInfo(*r) for r in rows]
+
+
+def get_draw(session: Session, draw_id: int) -> Draw:
+    """A draw, or NotFound."""
+    found = session.get(Draw, draw_id)
+    if found is None:
+        raise NotFound(f"未找到编号为 {draw_id} 的抽样。", f"No draw has the id {draw_id}.")
+    return found
+
+
+def _event(session: Session, draw_id: int, kind: str, actor: str | None, **values) -> None:
+    session.add(DrawEvent(draw_id=draw_id, kind=kind, actor=actor, **values))
+
+
+# County draw ----------------------------------------------------------------------------------------
+
+
+def county_picks(spec: PlanSpec, units: list[algo.UnitInfo], seed: str) -> list[algo.UnitPick]:
+    """The units of a plan: its fixed units, or a county draw by its rules."""
+    if spec.fixed_units:
+        by_code = {u.code: u for u in units}
+        picks, order = [], {}
+        for code in sorted(
+            spec.fixed_units, key=lambda c: (by_code[c].city_code, not by_code[c].is_city_seat, c)
+        ):
+            city = by_code[code].city_code
+            order[city] = order.get(city, 0) + 1
+            picks.append(algo.UnitPick(code, city, "fixed", 1.0, order[city]))
+        return picks
+    return algo.draw_units(
+        units, spec.units_per_city, spec.default_units_per_city, seed,
+        include=spec.include_units, exclude=spec.exclude_units,
+    )  # fmt: skip
+
+
+def run_county_draw(session: Session, plan_id: int, seed: str, actor: str | None = None) -> Draw:
+    """Draw the units of a plan (or take its fixed units) and record the draw."""
+    if not seed or not seed.strip():
+        raise InvalidInput(
+            "请提供随机种子（可用事先公布的公开数值，如某期彩票开奖号码和日期）。",
+            "A seed is required (a public value fixed in advance, such as a lottery result and its date).",
+        )
+    plan, spec = get_plan(session, plan_id)
+    picks = county_picks(spec, sampling_units(session), seed)
+    draw = Draw(plan_id=plan.id, seed=seed, algorithm_version=algo.ALGORITHM_VERSION, created_by=actor)
+    session.add(draw)
+    session.flush()
+    for p in picks:
+        group = spec.group_of(p.code)
+        houses, minimum = spec.houses_for(p.code)
+        session.add(DrawUnit(
+            draw_id=draw.id, unit_code=p.code, city_code=p.city_code, reason=p.reason,
+            inclusion_probability=p.inclusion_probability, unit_order=p.order,
+            group_name=group.name if group else None, firm=group.firm if group else None,
+            houses_requested=houses, commercial_min=minimum,
+        ))  # fmt: skip
+    _event(
+        session,
+        draw.id,
+        "units_drawn",
+        actor,
+        detail={"units": [p.code for p in picks], "plan_sha256": plan.spec_sha256},
+    )
+    session.flush()
+    return draw
+
+
+# House draws ----------------------------------------------------------------------------------------
+
+FRAME_SQL = text(
+    """
+    -- The frame: every house with an open hazard record in the drawn units (rectified or not: whether
+    -- rectification really happened is what the inspectors check).
+    SELECT h.id AS house_id, h.survey_code, h.county_code AS unit_code,
+           COALESCE(h.township_code, '') AS township_code,
+           h.use_class IN ('commercial', 'mixed') AS commercial,
+           ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat
+    FROM house AS h
+    JOIN hazard_record AS r ON r.house_id = h.id AND r.closed_on IS NULL
+    WHERE h.county_code = ANY(CAST(:units AS text[]))
+    ORDER BY h.id
+    """
+)
+
+
+def live_frame(session: Session, units: list[str]) -> pd.DataFrame:
+    """The current frame of the given units."""
+    rows = session.execute(FRAME_SQL, {"units": units}).all()
+    return pd.DataFrame(
+        rows, columns=["house_id", "survey_code", "unit_code", "township_code", "commercial", "lon", "lat"]
+    )
+
+
+def stored_frame(session: Session, draw_id: int) -> pd.DataFrame:
+    """The frame a draw used, as recorded."""
+    rows = session.execute(
+        text("SELECT house_id, survey_code, unit_code, township_code, commercial, lon, lat FROM draw_frame "
+             "WHERE draw_id = :d ORDER BY house_id"), {"d": draw_id}
+    ).all()  # fmt: skip
+    return pd.DataFrame(
+        rows, columns=["house_id", "survey_code", "unit_code", "township_code", "commercial", "lon", "lat"]
+    )
+
+
+def digest_of_frame(frame: pd.DataFrame) -> str:
+    """The frame's digest as geo.draw defines it (coordinates to 7 decimals)."""
+    rows = zip(
+        frame["house_id"].astype(int), frame["survey_code"], frame["unit_code"], frame["township_code"],
+        frame["commercial"].astype(bool), frame["lon"].round(7), frame["lat"].round(7), strict=True,
+    )  # fmt: skip
+    return algo.frame_digest(rows)
+
+
+def projected(frame: pd.DataFrame) -> pd.DataFrame:
+    """The unit frame with x, y in metres in the Gauss-Kruger zone of the unit (its mean longitude)."""
+    out = frame.copy()
+    if len(out):
+        epsg = gauss_kruger_epsg(float(out["lon"].mean()))
+        x, y = Transformer.from_crs(CGCS2000, epsg, always_xy=True).transform(
+            out["lon"].to_numpy(), out["lat"].to_numpy()
+        )
+        out["x"], out["y"] = x, y
+    else:
+        out["x"], out["y"] = np.array([]), np.array([])
+    return out
+
+
+def draw_all_units(
+    frame: pd.DataFrame, units: list[tuple[str, int, int]], seed: str
+) -> dict[str, algo.UnitDraw]:
+    """Every unit's house draw from a frame: (unit code, houses, commercial minimum) each."""
+    results = {}
+    by_unit = dict(tuple(frame.groupby("unit_code", sort=True))) if len(frame) else {}
+    empty = frame.iloc[0:0]
+    for code, houses, minimum in units:
+        unit_frame = projected(by_unit.get(code, empty))
+        results[code] = algo.draw_houses(
+            unit_frame[["house_id", "township_code", "commercial", "x", "y"]], houses, minimum, seed, code
+        )
+    return results
+
+
+def _unit_requests(session: Session, draw_id: int) -> list[tuple[str, int, int]]:
+    return [
+        (u.unit_code, u.houses_requested, u.commercial_min)
+        for u in session.scalars(
+            select(DrawUnit).where(DrawUnit.draw_id == draw_id).order_by(DrawUnit.unit_code)
+        )
+    ]
+
+
+def run_house_draws(session: Session, draw_id: int, actor: str | None = None) -> Draw:
+    """Draw the houses of every drawn unit, record the frame, samples and replacement lists."""
+    draw = get_draw(session, draw_id)
+    if draw.status != "units_drawn":
+        raise InvalidInput(
+            f"抽样 {draw_id} 已抽取房屋（状态：{draw.status}），不能重抽；如需重抽请新建抽样。",
+            f"Draw {draw_id} has drawn its houses already (status {draw.status}); make a new draw instead.",
+        )
+    requests = _unit_requests(session, draw_id)
+    frame = live_frame(session, [u for u, _, _ in requests])
+    copy_frame(session.connection(), "draw_frame", frame.assign(draw_id=draw_id))
+    results = draw_all_units(frame, requests, draw.seed)
+    rows = []
+    for code, result in results.items():
+        for r in result.sample.itertuples():
+            rows.append(
+                (
+                    code,
+                    r.house_id,
+                    "sample",
+                    r.draw_order,
+                    r.stratum,
+                    r.township_code,
+                    r.commercial,
+                    r.inclusion_probability,
+                )
+            )
+        for r in result.replacements.itertuples():
+            rows.append(
+                (
+                    code,
+                    r.house_id,
+                    "replacement",
+                    r.rank,
+                    r.stratum,
+                    r.township_code,
+                    r.commercial,
+                    r.inclusion_probability,
+                )
+            )
+        session.execute(
+            text("UPDATE draw_unit SET commercial_drawn = :c, frame_size = :n, shortfalls = CAST(:s AS jsonb) "
+                 "WHERE draw_id = :d AND unit_code = :u"),
+            {"c": result.commercial_drawn, "n": int((frame["unit_code"] == code).sum()), "d": draw_id, "u": code,
+             "s": json.dumps(result.shortfalls, ensure_ascii=False, default=str)},
+        )  # fmt: skip
+    houses = pd.DataFrame(rows, columns=["unit_code", "house_id", "role", "position", "stratum", "township_code",
+                                         "commercial", "inclusion_probability"])  # fmt: skip
+    copy_frame(session.connection(), "draw_house", houses.assign(draw_id=draw_id))
+    draw.frame_digest = digest_of_frame(frame)
+    draw.frame_size = len(frame)
+    draw.status = "houses_drawn"
+    _event(
+        session,
+        draw_id,
+        "houses_drawn",
+        actor,
+        detail={"frame_digest": draw.frame_digest, "frame_size": len(frame)},
+    )
+    session.flush()
+    return draw
+
+
+# Publication and verification -----------------------------------------------------------------------
+
+
+def result_digest(session: Session, draw_id: int) -> str:
+    """SHA-256 over the draw's units and houses, canonical and sorted."""
+    units = session.execute(
+        text("SELECT unit_code, city_code, reason, inclusion_probability, unit_order FROM draw_unit "
+             "WHERE draw_id = :d ORDER BY unit_code"), {"d": draw_id}
+    ).all()  # fmt: skip
+    houses = session.execute(
+        text("SELECT unit_code, role, position, house_id, stratum, inclusion_probability FROM draw_house "
+             "WHERE draw_id = :d ORDER BY unit_code, role, position"), {"d": draw_id}
+    ).all()  # fmt: skip
+    digest = hashlib.sha256()
+    for row in [*units, *houses]:
+        digest.update(("\t".join(_canonical(v) for v in row) + "\n").encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _canonical(value: object) -> str:
+    return repr(round(value, 12)) if isinstance(value, float) else str(value)
+
+
+def publish(session: Session, draw_id: int, actor: str | None = None) -> Draw:
+    """Publish a draw: record its result digest; from now on it cannot change."""
+    draw = get_draw(session, draw_id)
+    if draw.status != "houses_drawn":
+        raise InvalidInput(
+            f"抽样 {draw_id} 当前状态为 {draw.status}，须先抽取房屋才能发布。",
+            f"Draw {draw_id} is {draw.status}: draw its houses before publishing.",
+        )
+    draw.result_digest = result_digest(session, draw_id)
+    draw.status = "published"
+    draw.published_at = dt.datetime.now(dt.UTC)
+    session.flush()
+    _event(session, draw_id, "published", actor, detail={"result_digest": draw.result_digest})
+    session.flush()
+    return draw
+
+
+@dataclass
+class Verification:
+    """What verify proved, check by check."""
+
+    draw_id: int
+    identical: bool
+    checks: dict[str, bool] = field(default_factory=dict)
+    details: dict[str, object] = field(default_factory=dict)
+
+
+def verify(session: Session, draw_id: int, actor: str | None = None) -> Verification:
+    """Re-run the draw from its record and compare everything; log the outcome as an event."""
+    draw = get_draw(session, draw_id)
+    _, spec = get_plan(session, draw.plan_id)
+    out = Verification(draw_id, False)
+    out.checks["algorithm_version"] = draw.algorithm_version == algo.ALGORITHM_VERSION
+    picks = county_picks(spec, sampling_units(session), draw.seed)
+    recorded = session.execute(
+        text("SELECT unit_code, reason, inclusion_probability, unit_order FROM draw_unit WHERE draw_id = :d "
+             "ORDER BY unit_code"), {"d": draw_id}
+    ).all()  # fmt: skip
+    rerun = sorted((p.code, p.reason, p.inclusion_probability, p.order) for p in picks)
+    out.checks["units"] = [(u, r, round(p, 12), o) for u, r, p, o in recorded] == [
+        (u, r, round(p, 12), o) for u, r, p, o in rerun
+    ]
+    if draw.status != "units_drawn":
+        frame = stored_frame(session, draw_id)
+        out.checks["frame_digest"] = digest_of_frame(frame) == draw.frame_digest
+        results = draw_all_units(frame, _unit_requests(session, draw_id), draw.seed)
+        stored = session.execute(
+            text("SELECT unit_code, role, position, house_id FROM draw_house WHERE draw_id = :d "
+                 "ORDER BY unit_code, role, position"), {"d": draw_id}
+        ).all()  # fmt: skip
+        rerun_houses = sorted(
+            [(c, "sample", int(r.draw_order), int(r.house_id)) for c, res in results.items() for r in res.sample.itertuples()]
+            + [(c, "replacement", int(r.rank), int(r.house_id)) for c, res in results.items() for r in res.replacements.itertuples()]
+        )  # fmt: skip
+        out.checks["houses"] = [tuple(s) for s in stored] == rerun_houses
+        live = live_frame(session, sorted(frame["unit_code"].unique().tolist()))
+        out.details["live_frame_unchanged"] = digest_of_frame(live) == draw.frame_digest
+    if draw.status == "published":
+        out.checks["result_digest"] = result_digest(session, draw_id) == draw.result_digest
+    out.identical = all(out.checks.values())
+    out.details.update({"seed": draw.seed, "algorithm_version": draw.algorithm_version, "frame_digest": draw.frame_digest,
+                        "result_digest": draw.result_digest})  # fmt: skip
+    _event(session, draw_id, "verified", actor, detail={"identical": out.identical, "checks": out.checks})
+    session.flush()
+    return out
+
+
+# Replacements ---------------------------------------------------------------------------------------
+
+
+def _unit_draw(session: Session, draw_id: int, unit_code: str) -> algo.UnitDraw:
+    """A unit's draw rebuilt from its recorded rows (for the replacement rule)."""
+    rows = pd.DataFrame(
+        session.execute(
+            text("SELECT house_id, township_code, commercial, stratum, inclusion_probability, role, position "
+                 "FROM draw_house WHERE draw_id = :d AND unit_code = :u ORDER BY role, position"),
+            {"d": draw_id, "u": unit_code},
+        ).all(),
+        columns=["house_id", "township_code", "commercial", "stratum", "inclusion_probability", "role", "position"],
+    )  # fmt: skip
+    unit = session.get(DrawUnit, (draw_id, unit_code))
+    # What the replacement rule reads of the allocation: how many commercial houses the frame had.
+    allocation = pd.DataFrame(
+        session.execute(
+            text("SELECT commercial, count(*) AS frame_count FROM draw_frame WHERE draw_id = :d AND unit_code = :u "
+                 "GROUP BY commercial"),
+            {"d": draw_id, "u": unit_code},
+        ).all(),
+        columns=["commercial", "frame_count"],
+    )  # fmt: skip
+    sample = rows[rows.role == "sample"].rename(columns={"position": "draw_order"}).drop(columns="role")
+    replacements = rows[rows.role == "replacement"].rename(columns={"position": "rank"}).drop(columns="role")
+    return algo.UnitDraw(
+        unit_code=unit_code, sample=sample.reset_index(drop=True), replacements=replacements.reset_index(drop=True),
+        allocation=allocation, requested=unit.houses_requested, commercial_min=unit.commercial_min,
+        commercial_drawn=unit.commercial_drawn or 0, shortfalls=list(unit.shortfalls or []),
+    )  # fmt: skip
+
+
+def use_replacement(
+    session: Session, draw_id: int, house_id: int, reason: str, actor: str, note: str | None = None
+) -> int:
+    """Replace a drawn house that cannot be visited by the next one the design allows; log who, when, why."""
+    draw = get_draw(session, draw_id)
+    if draw.status not in ("houses_drawn", "published"):
+        raise InvalidInput("该抽样尚未抽取房屋。", f"Draw {draw_id} has no houses yet.")
+    if reason not in REPLACEMENT_REASONS:
+        raise InvalidInput(
+            f"替换原因须为：{'、'.join(f'{k}（{v}）' for k, v in REPLACEMENT_REASONS.items())}。",
+            f"The reason must be one of {list(REPLACEMENT_REASONS)}.",
+        )
+    if not actor or not actor.strip():
+        raise InvalidInput("请填写替换操作人。", "Say who replaces the house (actor).")
+    unit = session.execute(
+        text("SELECT unit_code, role FROM draw_house WHERE draw_id = :d AND house_id = :h"), {"d": draw_id, "h": house_id}
+    ).one_or_none()  # fmt: skip
+    used = _used(session, draw_id)
+    in_sample = unit is not None and unit.role == "sample"
+    in_use = house_id in used.values()  # a replacement already in use can itself be replaced
+    if not (in_sample or in_use):
+        raise InvalidInput(
+            f"房屋 {house_id} 不在抽样 {draw_id} 的样本中，不能替换。",
+            f"House {house_id} is not among the houses of draw {draw_id} in use.",
+        )
+    if house_id in used:
+        raise InvalidInput(
+            f"房屋 {house_id} 已被替换为 {used[house_id]}。",
+            f"House {house_id} was replaced by {used[house_id]}.",
+        )
+    unit_code = unit.unit_code
+    replacement = algo.next_replacement(_unit_draw(session, draw_id, unit_code), house_id, set(used.values()))
+    if replacement is None:
+        raise InvalidInput(
+            f"单元 {unit_code} 的备选名单已用完，请报省专班处理。",
+            f"The replacement list of unit {unit_code} is exhausted; refer to the provincial office.",
+        )
+    _event(session, draw_id, "replacement_used", actor, house_id=house_id, replacement_house_id=int(replacement),
+           reason=reason, note=note, detail={"unit_code": unit_code})  # fmt: skip
+    session.flush()
+    return int(replacement)
+
+
+def _used(session: Session, draw_id: int) -> dict[int, int]:
+    """Replaced house -> its replacement, from the event log."""
+    return dict(
+        session.execute(
+            text("SELECT house_id, replacement_house_id FROM draw_event WHERE draw_id = :d AND kind = 'replacement_used' "
+                 "ORDER BY id"), {"d": draw_id}
+        ).all()
+    )  # fmt: skip

@@ -1,0 +1,67 @@
+"""Uploads of houses, sensitive sites and township polygons: all or nothing, with a row-level report."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+
+from service.core.db import EngineDep, SessionDep
+from service.core.errors import NotFound
+from service.core.uploads import saved_upload
+from service.frame.importing.fields import Kind
+from service.frame.importing.pipeline import import_file
+from service.frame.models import ImportBatch
+
+router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
+
+
+@router.post(
+    "/{kind}",
+    summary="Import a file (houses, sites or townships)",
+    responses={
+        200: {"description": "Imported"},
+        422: {"description": "Nothing imported; the report says why"},
+    },
+)
+def upload(
+    engine: EngineDep,
+    kind: Kind,
+    file: Annotated[
+        UploadFile, File(description=".xlsx, .csv (UTF-8/GBK), .geojson, .gpkg, or a zipped .shp")
+    ],
+    crs: Annotated[str | None, Form(description="EPSG:4490, EPSG:4326, GCJ-02 or EPSG:4534-4554")] = None,
+    layer: Annotated[str | None, Form(description="Sheet or layer name")] = None,
+    encoding: Annotated[str | None, Form(description="Text encoding if not detected (e.g. GBK)")] = None,
+    mapping: Annotated[UploadFile | None, File(description="JSON mapping of other header spellings")] = None,
+) -> JSONResponse:
+    """Import one file. A file with any error changes nothing and answers 422 with the row-level report."""
+    with saved_upload(file) as path, saved_upload(mapping) if mapping else nullcontext() as mapping_path:
+        result = import_file(engine, kind, path, crs=crs, layer=layer, encoding=encoding,
+                             mapping_file=mapping_path, filename=file.filename)  # fmt: skip
+    return JSONResponse(result.summary(), status_code=200 if result.committed else 422)
+
+
+@router.get("", summary="Import history")
+def batches(session: SessionDep) -> list[dict]:
+    """Every committed import, newest first."""
+    rows = session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(500))
+    return [_batch(b) for b in rows]
+
+
+@router.get("/{batch_id}", summary="One import")
+def batch(session: SessionDep, batch_id: int) -> dict:
+    """One committed import with its warnings."""
+    found = session.get(ImportBatch, batch_id)
+    if found is None:
+        raise NotFound(f"未找到编号为 {batch_id} 的导入记录。", f"No import batch has the id {batch_id}.")
+    return _batch(found)
+
+
+def _batch(b: ImportBatch) -> dict:
+    return {c: getattr(b, c) for c in ("id", "kind", "filename", "file_sha256", "format", "encoding", "declared_crs",
+                                       "rows", "inserted", "updated", "warnings", "mapping", "seconds", "synthetic",
+                                       "created_at")}  # fmt: skip

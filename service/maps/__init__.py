@@ -1,0 +1,1 @@
+"""Maps: vector tiles, choropleth and key figures, the standalone unit map."""
