@@ -1,16 +1,16 @@
-"""The FastAPI application: wiring only (engine life cycle, routers, the error map)."""
+"""The FastAPI application: wiring only (engine life cycle, middleware, routers, the error map)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from sqlalchemy.orm import sessionmaker
 
+from service.core import error_handlers
 from service.core.db import database_url, make_engine
-from service.core.errors import SpotcheckError
+from service.core.requests import RequestIdAndNul
 from service.core.settings import Settings, get_settings
 from service.pages.routes import static
 
@@ -44,9 +44,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
 
-    @app.exception_handler(SpotcheckError)
-    async def _domain_error(request: Request, exc: SpotcheckError) -> JSONResponse:
-        return JSONResponse(exc.to_dict(), status_code=exc.status_code)
+    error_handlers.install(app)
+    app.add_middleware(RequestIdAndNul)
 
     for router in routers():
         app.include_router(router)
@@ -56,6 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def routers() -> tuple:
     """Every capability's router, in the order their paths are matched."""
+    from service.accounts import routes as accounts
+    from service.audit import routes as audit
     from service.core import routes as core
     from service.divisions import routes as divisions
     from service.draws import routes as draws
@@ -64,6 +65,6 @@ def routers() -> tuple:
     from service.pages import routes as pages
 
     return (
-        core.router, divisions.router, routes_houses.router, routes_sites.router, routes_imports.router,
+        core.router, accounts.router, audit.router, divisions.router, routes_houses.router, routes_sites.router, routes_imports.router,
         draws.router, maps.router, pages.router,
     )  # fmt: skip

@@ -42,3 +42,31 @@ class DatabaseUnavailable(SpotcheckError):
 
     status_code = 503
     code = "database_unavailable"
+
+
+class Unauthenticated(SpotcheckError):
+    """No valid session or token: the caller must log in."""
+
+    status_code = 401
+    code = "unauthenticated"
+
+
+class Forbidden(SpotcheckError):
+    """The caller is known but may not do this, or not here."""
+
+    status_code = 403
+    code = "forbidden"
+
+
+class Conflict(SpotcheckError):
+    """The request lost a race or contradicts the current state; retry after reloading."""
+
+    status_code = 409
+    code = "conflict"
+
+
+class RateLimited(SpotcheckError):
+    """Too many requests of this kind from this caller; wait and retry."""
+
+    status_code = 429
+    code = "rate_limited"

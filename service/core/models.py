@@ -108,6 +108,8 @@ class SamplingUnit(Base):
 
 def all_metadata() -> MetaData:
     """Every table of every capability (importing their model modules registers them)."""
+    import service.accounts.models  # noqa: F401
+    import service.audit.models  # noqa: F401
     import service.draws.models  # noqa: F401
     import service.frame.models  # noqa: F401
 

@@ -59,6 +59,7 @@ class Draw(Base):
     frame_size: Mapped[int | None] = mapped_column(Integer)
     result_digest: Mapped[str | None] = mapped_column(String(64))
     created_by: Mapped[str | None] = mapped_column(Text)
+    created_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -135,6 +136,7 @@ class DrawEvent(Base):
     replacement_house_id: Mapped[int | None] = mapped_column(BigInteger)
     reason: Mapped[str | None] = mapped_column(String(24))
     actor: Mapped[str | None] = mapped_column(Text)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     note: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'"))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

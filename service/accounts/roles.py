@@ -1,0 +1,109 @@
+"""Roles, permissions and who holds which: the one table of who may do what (docs/access.md shows it).
+
+A route declares the permission it needs (``service.accounts.deps.Permit``); what data it then returns is
+limited by the caller's scope (``service.accounts.scope``). City and county offices do not see draws: the
+sample stays unknown to the offices being evaluated until the firm arrives (the spot check hunts for
+fraud, 弄虚作假), while they still see their own area's houses and maps.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """The six kinds of user (mission.md)."""
+
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    FIRM = "firm"
+    INSPECTOR = "inspector"
+    LEADER = "leader"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.PROVINCE: "省专班",
+    Role.CITY: "市州专班",
+    Role.COUNTY: "县区专班",
+    Role.FIRM: "第三方机构",
+    Role.INSPECTOR: "检查员",
+    Role.LEADER: "领导",
+}
+
+
+class Permission(StrEnum):
+    """What a route may need. ``PUBLIC`` routes need nothing (health, login, static assets)."""
+
+    PUBLIC = "public"
+    SELF = "self"  # one's own account: who am I, password, tokens, logout
+    READ = "read"  # divisions, houses, sites, maps, tiles: within the scope
+    DRAWS_READ = "draws.read"  # plans, draws, samples, coverage, estimates, exports
+    IMPORT = "frame.import"
+    PLAN = "draws.plan"
+    DRAW = "draws.draw"  # the county draw and the house draws
+    PUBLISH = "draws.publish"
+    VERIFY = "draws.verify"
+    REPLACE = "draws.replace"
+    ACCOUNTS = "accounts.manage"
+    AUDIT = "audit.read"
+
+
+ALL = frozenset(Role)
+PERMISSIONS: dict[Permission, frozenset[Role]] = {
+    Permission.PUBLIC: ALL,
+    Permission.SELF: ALL,
+    Permission.READ: ALL,
+    Permission.DRAWS_READ: frozenset({Role.PROVINCE, Role.FIRM, Role.INSPECTOR, Role.LEADER}),
+    Permission.IMPORT: frozenset({Role.PROVINCE}),
+    Permission.PLAN: frozenset({Role.PROVINCE}),
+    Permission.DRAW: frozenset({Role.PROVINCE}),
+    Permission.PUBLISH: frozenset({Role.PROVINCE}),
+    Permission.VERIFY: frozenset({Role.PROVINCE}),
+    Permission.REPLACE: frozenset({Role.PROVINCE, Role.FIRM}),
+    Permission.ACCOUNTS: frozenset({Role.PROVINCE}),
+    Permission.AUDIT: frozenset({Role.PROVINCE}),
+}
+
+PERMISSION_LABELS: dict[Permission, str] = {
+    Permission.PUBLIC: "公开（健康检查、登录页、静态资源）",
+    Permission.SELF: "本人账户（身份、改密码、令牌、退出）",
+    Permission.READ: "查看辖区内的区划、房屋、敏感场所和地图",
+    Permission.DRAWS_READ: "查看抽样方案、抽样结果、覆盖性评价、估计和导出",
+    Permission.IMPORT: "导入房屋、敏感场所和乡镇边界",
+    Permission.PLAN: "制定抽样方案",
+    Permission.DRAW: "抽取县区和房屋",
+    Permission.PUBLISH: "发布抽样结果",
+    Permission.VERIFY: "复核抽样结果（写入复核记录）",
+    Permission.REPLACE: "使用备选房屋替换",
+    Permission.ACCOUNTS: "管理账户",
+    Permission.AUDIT: "查看和校验审计日志",
+}
+
+# What each role's scope is, in words (docs and the accounts page).
+SCOPE_RULES: dict[Role, str] = {
+    Role.PROVINCE: "全省",
+    Role.CITY: "一个市州的全部县区",
+    Role.COUNTY: "一个县区（或兰州新区、嘉峪关）",
+    Role.FIRM: "某抽样方案中本组（本机构）的县区",
+    Role.INSPECTOR: "所属机构本组的县区（以后：分配给本组的房屋）",
+    Role.LEADER: "全省或一个市州（只读）",
+}
+
+
+def allowed(role: Role, permission: Permission) -> bool:
+    """Whether the role holds the permission."""
+    return role in PERMISSIONS[permission]
+
+
+def access_table_markdown() -> str:
+    """The permission table as Markdown: docs/access.md embeds it and a test keeps the two equal."""
+    roles = list(Role)
+    lines = [
+        "| 权限 permission | " + " | ".join(f"{ROLE_LABELS[r]} `{r}`" for r in roles) + " |",
+        "|---|" + "---|" * len(roles),
+    ]
+    for p in Permission:
+        marks = " | ".join("✓" if r in PERMISSIONS[p] else "" for r in roles)
+        lines.append(f"| {PERMISSION_LABELS[p]} `{p}` | {marks} |")
+    return "\n".join(lines)

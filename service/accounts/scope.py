@@ -1,0 +1,122 @@
+"""What part of Gansu a caller may see: every query takes the caller's scope (``Scope.params``).
+
+A scope is a set of sampling units (county-level codes) or everything. City offices and city leaders cover
+their city's units, county offices their unit, a firm and its inspectors the units of their group in a
+plan (the plan's group list and the units its draws gave that group).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.gansu import PROVINCE_CODE
+from service.accounts.roles import Role
+from service.core.errors import Forbidden
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything, or a set of sampling units (and the cities they lie in)."""
+
+    everything: bool
+    units: frozenset[str] = frozenset()
+    cities: frozenset[str] = frozenset()
+    label: str = "全省"
+
+    def covers_unit(self, code: str | None) -> bool:
+        """Whether the sampling unit (county-level code) is in scope."""
+        return self.everything or (code is not None and code in self.units)
+
+    def covers_city(self, code: str | None) -> bool:
+        """Whether any unit of the city is in scope."""
+        return self.everything or (code is not None and code in self.cities)
+
+    def params(self) -> dict[str, object]:
+        """Bind parameters every scoped SQL statement takes: ``:scope_all`` and ``:scope_units``.
+
+        The rule in SQL: ``(CAST(:scope_all AS boolean) OR x.county_code = ANY(CAST(:scope_units AS text[])))``.
+        """
+        return {"scope_all": self.everything, "scope_units": sorted(self.units)}
+
+    @property
+    def key(self) -> tuple:
+        """A hashable identity, for caches keyed by scope (tiles)."""
+        return ("all",) if self.everything else tuple(sorted(self.units))
+
+    def require_unit(self, code: str) -> None:
+        """Refuse a unit outside the scope (403)."""
+        if not self.covers_unit(code):
+            raise Forbidden(
+                f"单元 {code} 不在您的辖区（{self.label}）内。",
+                f"Unit {code} is outside your scope ({self.label}).",
+            )
+
+    def require_division(self, session: Session, code: str) -> None:
+        """Refuse a division (province, city, county or township) outside the scope (403)."""
+        if self.everything:
+            return
+        if code == PROVINCE_CODE:
+            raise Forbidden("您的账户不能查看全省数据。", "Your account cannot see the whole province.")
+        row = session.execute(
+            text("SELECT level, parent_code FROM division WHERE code = :c"), {"c": code}
+        ).one_or_none()
+        if row is None:
+            return  # the route's own lookup answers 404
+        level, parent = row
+        ok = (
+            self.covers_city(code) if level == "city"
+            else self.covers_unit(parent) if level == "township"
+            else self.covers_unit(code)
+        )  # fmt: skip
+        if not ok:
+            raise Forbidden(
+                f"区划 {code} 不在您的辖区（{self.label}）内。",
+                f"Division {code} is outside your scope ({self.label}).",
+            )
+
+
+EVERYTHING = Scope(everything=True)
+
+
+def _units_of_city(session: Session, city: str) -> frozenset[str]:
+    rows = session.execute(text("SELECT code FROM sampling_unit WHERE city_code = :c"), {"c": city}).scalars()
+    return frozenset(rows)
+
+
+def _units_of_group(session: Session, plan_id: int, group: str) -> frozenset[str]:
+    spec = session.execute(text("SELECT spec FROM sampling_plan WHERE id = :p"), {"p": plan_id}).scalar()
+    listed = {u for g in (spec or {}).get("groups", []) if g.get("name") == group for u in g.get("units", [])}
+    drawn = session.execute(
+        text("SELECT u.unit_code FROM draw_unit u JOIN draw d ON d.id = u.draw_id "
+             "WHERE d.plan_id = :p AND u.group_name = :g"), {"p": plan_id, "g": group}
+    ).scalars()  # fmt: skip
+    return frozenset(listed | set(drawn))
+
+
+def _name(session: Session, code: str) -> str:
+    return session.execute(text("SELECT name FROM division WHERE code = :c"), {"c": code}).scalar() or code
+
+
+def resolve_scope(
+    session: Session, role: Role, scope_code: str | None, plan_id: int | None, group: str | None
+) -> Scope:
+    """The scope of an account with this role and these scope columns."""
+    if role is Role.PROVINCE or (role is Role.LEADER and scope_code in (None, PROVINCE_CODE)):
+        return EVERYTHING
+    if role in (Role.FIRM, Role.INSPECTOR):
+        units = _units_of_group(session, int(plan_id or 0), group or "")
+        label = f"方案 {plan_id} {group}"
+    elif role is Role.COUNTY:
+        units, label = frozenset({scope_code or ""}), _name(session, scope_code or "")
+    else:  # a city office or a city's leader
+        units, label = _units_of_city(session, scope_code or ""), _name(session, scope_code or "")
+    cities = frozenset(
+        session.execute(
+            text("SELECT DISTINCT city_code FROM sampling_unit WHERE code = ANY(CAST(:u AS text[]))"),
+            {"u": sorted(units)},
+        ).scalars()
+    )
+    return Scope(everything=False, units=units, cities=cities, label=label)

@@ -1,0 +1,30 @@
+"""What each role does, as the start page lists it (Chinese): the pages and API it works with."""
+
+from __future__ import annotations
+
+from service.accounts.roles import Role
+from service.accounts.schemas import Link
+
+_MAP = Link(title="隐患分布图", href="/map", description="全省（或辖区）自建房隐患和整治情况地图")
+_COVERAGE = Link(title="抽样覆盖性评价", href="/coverage", description="抽中房屋的乡镇覆盖、空间均衡和代表性")
+_ACCOUNTS = Link(title="账户管理", href="/accounts", description="实名账户、角色、辖区，重置密码，停用")
+_AUDIT = Link(title="审计日志", href="/api/v1/audit", description="每一次写操作和登录，哈希链防篡改")
+_DRAWS = Link(
+    title="抽样方案与抽样", href="/api/v1/draws", description="方案、县区抽取、房屋抽取、发布、复核"
+)
+_IMPORTS = Link(title="数据导入", href="/docs#/imports", description="导入房屋排查数据、敏感场所、乡镇边界")
+_ACCOUNT = Link(title="我的账户", href="/password", description="修改密码")
+
+TASKS: dict[Role, list[Link]] = {
+    Role.PROVINCE: [_DRAWS, _COVERAGE, _IMPORTS, _ACCOUNTS, _AUDIT, _MAP, _ACCOUNT],
+    Role.CITY: [_MAP, _ACCOUNT],
+    Role.COUNTY: [_MAP, _ACCOUNT],
+    Role.FIRM: [_DRAWS, _COVERAGE, _MAP, _ACCOUNT],
+    Role.INSPECTOR: [_MAP, _ACCOUNT],
+    Role.LEADER: [_MAP, _ACCOUNT],
+}
+
+
+def tasks_for(role: Role) -> list[Link]:
+    """The start page's tasks for a role."""
+    return TASKS[role]
