@@ -115,21 +115,37 @@ def engine(db_url: URL):
     eng.dispose()
 
 
-def _test_client(url: URL):
+def _test_client(url: URL, as_admin: bool = True):
+    """A TestClient of the app on ``url``; by default it sends a provincial administrator's API token."""
     from fastapi.testclient import TestClient
 
+    from service.core import ratelimit
     from service.core.app import create_app
     from service.core.settings import DatabaseSettings, Settings
 
+    ratelimit.reset()
     settings = Settings(db=DatabaseSettings(url=url.render_as_string(hide_password=False)))
     with TestClient(create_app(settings)) as c:
+        if as_admin:
+            from tests.factories import make_account
+
+            engine = create_engine(url)
+            c.admin = make_account(engine, "admin-test", "province", name="省专班测试管理员")
+            engine.dispose()
+            c.headers["Authorization"] = f"Bearer {c.admin.token}"
         yield c
 
 
 @pytest.fixture
 def client(db_url: URL):
-    """The API (start-up included) on a fresh database with the boundaries."""
+    """The API (start-up included) on a fresh database with the boundaries, as the provincial office."""
     yield from _test_client(db_url)
+
+
+@pytest.fixture
+def anon_client(db_url: URL):
+    """The API on a fresh database with the boundaries, sending no credentials."""
+    yield from _test_client(db_url, as_admin=False)
 
 
 # The synthetic demo frame, loaded once into a template of its own --------------------------------------
@@ -171,7 +187,7 @@ def demo_engine(demo_url: URL):
 
 @pytest.fixture
 def demo_api(demo_url: URL):
-    """The API on a fresh copy of the demo frame."""
+    """The API on a fresh copy of the demo frame, as the provincial office."""
     yield from _test_client(demo_url)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.enums import DivisionLevel
+from service.accounts.scope import Scope
 from service.core.errors import NotFound
 from service.core.queries import SqlFiles
 
@@ -42,19 +43,21 @@ def require_division(session: Session, code: str, level: DivisionLevel) -> str:
 
 
 def divisions_geojson(
-    session: Session, level: DivisionLevel, parent_code: str | None, digits: int, code: str | None = None
-) -> str:
-    """Divisions of ``level`` (children of ``parent_code``, or only ``code``, if given) as GeoJSON text."""
-    params = {"level": level.value, "parent_code": parent_code, "code": code, "digits": digits}
+    session: Session, scope: Scope, level: DivisionLevel, parent_code: str | None, digits: int,
+    code: str | None = None,
+) -> str:  # fmt: skip
+    """Divisions of ``level`` in scope (children of ``parent_code``, or only ``code``) as GeoJSON text."""
+    params = {"level": level.value, "parent_code": parent_code, "code": code, "digits": digits, **scope.params()}
     return session.execute(SQL.one("divisions"), params).scalar_one()
 
 
-def sampling_units_geojson(session: Session, city_code: str | None, digits: int) -> str:
-    """Sampling units (of one city if given) as GeoJSON text."""
-    return session.execute(SQL.one("sampling_units"), {"city_code": city_code, "digits": digits}).scalar_one()
+def sampling_units_geojson(session: Session, scope: Scope, city_code: str | None, digits: int) -> str:
+    """Sampling units in scope (of one city if given) as GeoJSON text."""
+    params = {"city_code": city_code, "digits": digits, **scope.params()}
+    return session.execute(SQL.one("sampling_units"), params).scalar_one()
 
 
-def division_feature(session: Session, code: str, digits: int) -> dict:
+def division_feature(session: Session, scope: Scope, code: str, digits: int) -> dict:
     """One division as a GeoJSON Feature, whatever its level."""
     level = session.execute(text("SELECT level FROM division WHERE code = :code"), {"code": code}).scalar()
     if level is None:
@@ -64,5 +67,6 @@ def division_feature(session: Session, code: str, digits: int) -> dict:
             f"No division has the code {code!r}. Codes are 6 digits (province, city, county) or 9 digits "
             "(township); start from /api/v1/cities.",
         )
-    collection = divisions_geojson(session, DivisionLevel(level), None, digits, code=code)
+    scope.require_division(session, code)
+    collection = divisions_geojson(session, scope, DivisionLevel(level), None, digits, code=code)
     return json.loads(collection)["features"][0]

@@ -4,6 +4,7 @@
 -- :parent_code  only children of this division (NULL: all)
 -- :code         only this division (NULL: all)
 -- :digits       decimal digits kept in coordinates
+-- :scope_all, :scope_units  the caller's scope (service.accounts.scope): only divisions it covers
 WITH selected AS (
     SELECT d.code, d.name, d.level, d.parent_code, d.township_kind, d.approximate, d.synthetic,
            d.geom_dataset, d.note, d.geom,
@@ -12,6 +13,12 @@ WITH selected AS (
     WHERE d.level = :level
       AND (CAST(:parent_code AS text) IS NULL OR d.parent_code = :parent_code)
       AND (CAST(:code AS text) IS NULL OR d.code = :code)
+      AND (CAST(:scope_all AS boolean)
+           OR (d.level = 'county' AND d.code = ANY(CAST(:scope_units AS text[])))
+           OR (d.level = 'township' AND d.parent_code = ANY(CAST(:scope_units AS text[])))
+           OR (d.level = 'city' AND EXISTS (
+                   SELECT 1 FROM sampling_unit AS su
+                   WHERE su.city_code = d.code AND su.code = ANY(CAST(:scope_units AS text[])))))
 )
 SELECT json_build_object(
     'type', 'FeatureCollection',

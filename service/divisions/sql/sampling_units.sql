@@ -1,6 +1,7 @@
 -- Sampling units with their division's polygon, as a GeoJSON FeatureCollection.
 -- :city_code  only units of this city (NULL: all)
 -- :digits     decimal digits kept in coordinates
+-- :scope_all, :scope_units  the caller's scope: only units it covers
 SELECT json_build_object(
     'type', 'FeatureCollection',
     'crs_note', 'EPSG:4490 (CGCS2000) lon/lat; equal to WGS84 at map scale',
@@ -26,4 +27,5 @@ SELECT json_build_object(
 FROM sampling_unit AS u
 JOIN division AS d ON d.code = u.code
 JOIN division AS c ON c.code = u.city_code
-WHERE CAST(:city_code AS text) IS NULL OR u.city_code = :city_code
+WHERE (CAST(:city_code AS text) IS NULL OR u.city_code = :city_code)
+  AND (CAST(:scope_all AS boolean) OR u.code = ANY(CAST(:scope_units AS text[])))
