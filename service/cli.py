@@ -46,7 +46,20 @@ def prepare(settings: Settings) -> Engine:
         print("boundaries: current")
     if settings.demo.enabled:
         _ensure_demo(engine, settings)
+    _ensure_admin(engine, settings)
     return engine
+
+
+def _ensure_admin(engine: Engine, settings: Settings) -> None:
+    """The embedded setup's first provincial administrator: its password is printed this once."""
+    from service.accounts.bootstrap import ADMIN, ensure_admin, password_file
+
+    password = ensure_admin(engine, settings)
+    if password:
+        print(f"administrator account created: 用户名 {ADMIN}  初始密码 {password}")
+        print(f"  (shown once; also stored mode 600 in {password_file(settings)}; change it at the first login)")
+    elif settings.db.embedded and password_file(settings).exists():
+        print(f"administrator: {ADMIN} (its first password is in {password_file(settings)} until changed)")
 
 
 def _ensure_demo(engine: Engine, settings: Settings) -> None:
@@ -80,7 +93,8 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     was_running = cluster.status().running if cluster else True
     prepare(settings).dispose()
     host, port = args.host or settings.server.host, args.port or settings.server.port
-    print(f"spotcheck is serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)", flush=True)
+    print(f"spotcheck is serving on http://{host}:{port}  (log in at http://{host}:{port}/login; "
+          f"API docs: http://{host}:{port}/docs)", flush=True)  # fmt: skip
     try:
         # Worker processes import service.asgi, which reads the same environment as this command.
         os.environ.setdefault("SPOTCHECK_DB_DATA_DIR", str(settings.db.data_dir))
@@ -160,13 +174,17 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     import json
     from pathlib import Path
 
+    from service.accounts.cli import actor_for
+    from service.accounts.roles import Permission
     from service.frame.importing.fields import Kind
     from service.frame.importing.pipeline import import_file
 
     engine = _ready_engine(settings)
+    with _session(settings) as session:
+        actor = actor_for(session, args.by, Permission.IMPORT)
     result = import_file(
         engine, Kind(args.kind), Path(args.file), crs=args.crs, mapping_file=args.mapping, layer=args.layer,
-        encoding=args.encoding, radii_m=settings.radius.as_dict(),
+        encoding=args.encoding, radii_m=settings.radius.as_dict(), actor=actor,
     )  # fmt: skip
     summary = result.summary()
     if args.report:
@@ -246,15 +264,20 @@ def _session(settings: Settings):
 def _cmd_plan_create(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
+    from service.accounts.cli import actor_for
+    from service.accounts.roles import Permission
+    from service.audit.trail import record
     from service.draws.plans import create_plan, parse_spec, preset
 
     with _session(settings) as session:
+        actor = actor_for(session, args.by, Permission.PLAN)
         if args.preset:
             plan = create_plan(session, preset(args.preset), source=f"preset:{args.preset}")
         else:
             plan = create_plan(
                 session, parse_spec(Path(args.file).read_text(encoding="utf-8-sig")), source=args.file
             )
+        record(session, actor, "plan_create", "sampling_plan", plan.id, detail={"sha256": plan.spec_sha256})
         session.commit()
         print(f"plan {plan.id}: {plan.name} (sha256 {plan.spec_sha256[:16]})")
     return 0
@@ -270,9 +293,10 @@ def _cmd_plan_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_draw(session, draw_id: int) -> None:
-    from service.draws.routes import summary
+    from service.accounts.scope import EVERYTHING
+    from service.draws.queries import summary
 
-    d = summary(session, draw_id)
+    d = summary(session, EVERYTHING, draw_id)
     print(
         f"draw {d['id']} of plan {d['plan_id']}: {d['status']}, seed {d['seed']!r}, {d['algorithm_version']}"
     )
@@ -290,21 +314,33 @@ def _print_draw(session, draw_id: int) -> None:
 
 
 def _cmd_draw_units(args: argparse.Namespace, settings: Settings) -> int:
+    from service.accounts.cli import actor_for
+    from service.accounts.roles import Permission
+    from service.audit.trail import record
     from service.draws.service import run_county_draw
 
     with _session(settings) as session:
-        draw = run_county_draw(session, args.plan, args.seed, args.by)
+        actor = actor_for(session, args.by, Permission.DRAW)
+        draw = run_county_draw(session, args.plan, args.seed, actor)
+        record(session, actor, "draw_units", "draw", draw.id, detail={"plan_id": args.plan, "seed": args.seed})
         session.commit()
         _print_draw(session, draw.id)
     return 0
 
 
 def _cmd_draw_step(args: argparse.Namespace, settings: Settings) -> int:
+    from service.accounts.cli import actor_for
+    from service.accounts.roles import Permission
+    from service.audit.trail import record
     from service.draws import service as draws
 
-    step = {"houses": draws.run_house_draws, "publish": draws.publish}[args.draw_command]
+    step, permission = {
+        "houses": (draws.run_house_draws, Permission.DRAW), "publish": (draws.publish, Permission.PUBLISH),
+    }[args.draw_command]  # fmt: skip
     with _session(settings) as session:
-        step(session, args.draw, args.by)
+        actor = actor_for(session, args.by, permission)
+        step(session, args.draw, actor)
+        record(session, actor, f"draw_{args.draw_command}", "draw", args.draw)
         session.commit()
         _print_draw(session, args.draw)
     return 0
@@ -317,10 +353,15 @@ def _cmd_draw_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_draw_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from service.accounts.cli import actor_for
+    from service.accounts.roles import Permission
+    from service.audit.trail import record
     from service.draws.service import verify
 
     with _session(settings) as session:
-        result = verify(session, args.draw, args.by)
+        actor = actor_for(session, args.by, Permission.VERIFY)
+        result = verify(session, args.draw, actor)
+        record(session, actor, "draw_verify", "draw", args.draw, detail={"identical": result.identical})
         session.commit()
     for name, ok in result.checks.items():
         print(f"  {'✓' if ok else '✗'} {name}")
@@ -344,10 +385,16 @@ def _cmd_draw_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_draw_replace(args: argparse.Namespace, settings: Settings) -> int:
+    from service.accounts.cli import actor_for
+    from service.accounts.roles import Permission
+    from service.audit.trail import record
     from service.draws.service import use_replacement
 
     with _session(settings) as session:
-        replacement = use_replacement(session, args.draw, args.house, args.reason, args.by, args.note)
+        actor = actor_for(session, args.by, Permission.REPLACE)
+        replacement = use_replacement(session, args.draw, args.house, args.reason, actor, args.note)
+        record(session, actor, "draw_replace", "draw", args.draw,
+               detail={"house_id": args.house, "replacement_house_id": replacement, "reason": args.reason})  # fmt: skip
         session.commit()
     print(f"house {args.house} replaced by house {replacement} ({args.reason}, by {args.by})")
     return 0
@@ -373,6 +420,16 @@ def _cmd_map_export(args: argparse.Namespace, settings: Settings) -> int:
         Path(args.out).write_text(unit_map_html(session, args.unit, args.draw), encoding="utf-8")
     print(f"wrote {args.out} (self-contained: opens with no server and no internet)")
     return 0
+
+
+def _with_session(handler: Callable) -> Callable:
+    """A command handler that gets a session on the prepared database."""
+
+    def run(args: argparse.Namespace, settings: Settings) -> int:
+        with _session(settings) as session:
+            return handler(args, session, settings)
+
+    return run
 
 
 def _frame_size(value: str) -> int:
@@ -440,6 +497,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--encoding", help="text encoding when detection is wrong (e.g. GBK)")
     imp.add_argument("--report", help="write the row-level report (errors and warnings) to this CSV file")
     imp.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    imp.add_argument("--by", required=True, help="username of the provincial office's account that imports")
 
     demo = sub.add_parser("demo", help="The synthetic demo frame: load.")
     demo_sub = demo.add_subparsers(dest="demo_command", metavar="ACTION", required=True)
@@ -466,6 +524,7 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument(
         "--preset", choices=["gansu-2024"], help="the 2024 notice's appendix: four groups, 42 units"
     )
+    pc.add_argument("--by", required=True, help="username of the account that makes the plan")
     add(plan_sub, "list", _cmd_plan_list, "List the stored plans.")
 
     draw = sub.add_parser("draw", help="Draws: units, houses, publish, verify, show, export, replace.")
@@ -480,12 +539,12 @@ def build_parser() -> argparse.ArgumentParser:
     du.add_argument(
         "--seed", required=True, help="public value fixed in advance, e.g. a lottery result and its date"
     )
-    du.add_argument("--by", help="who runs the draw")
+    du.add_argument("--by", required=True, help="username of the account that runs the draw")
     for name, help_ in (("houses", "Draw every unit's houses and replacement list; record the frame and its digest."),
                         ("publish", "Publish a draw: record its result digest; it can no longer change.")):  # fmt: skip
         step = add(draw_sub, name, _cmd_draw_step, help_)
         step.add_argument("draw", type=int, help="draw id")
-        step.add_argument("--by", help="who does it")
+        step.add_argument("--by", required=True, help="username of the account that does it")
     vf = add(
         draw_sub,
         "verify",
@@ -493,7 +552,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Re-run a draw from its record and prove it identical (exit 1 if not).",
     )
     vf.add_argument("draw", type=int, help="draw id")
-    vf.add_argument("--by", help="who verifies")
+    vf.add_argument("--by", required=True, help="username of the account that verifies")
     sh = add(draw_sub, "show", _cmd_draw_show, "Show a draw: units, counts, shortfalls, digests.")
     sh.add_argument("draw", type=int, help="draw id")
     ex = add(draw_sub, "export", _cmd_draw_export, "Export a draw's houses and replacement lists.")
@@ -523,7 +582,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument(
         "--reason", required=True, choices=["demolished", "locked", "refused", "unsafe", "not_found", "other"]
     )
-    rp.add_argument("--by", required=True, help="who replaces it")
+    rp.add_argument("--by", required=True, help="username of the account that replaces it")
     rp.add_argument("--note", help="free text")
 
     mp = sub.add_parser("map", help="Maps: export a unit's standalone HTML map.")
@@ -534,6 +593,10 @@ def build_parser() -> argparse.ArgumentParser:
     me.add_argument("unit", help="sampling unit (county-level) code, e.g. 620102")
     me.add_argument("--out", required=True, help="output .html file")
     me.add_argument("--draw", type=int, help="also show this draw's houses and replacements")
+
+    from service.accounts.cli import add_commands
+
+    add_commands(sub, add, _with_session)
 
     prox = sub.add_parser("proximity", help="Houses near sensitive sites: refresh.")
     prox_sub = prox.add_subparsers(dest="proximity_command", metavar="ACTION", required=True)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from geo import coverage as cov
 from geo import draw as algo
 from geo.estimation import estimate_share, simulate_results
+from service.accounts.scope import EVERYTHING, Scope
 from service.core.errors import InvalidInput
 from service.draws.service import get_draw, projected, stored_frame
 
@@ -48,7 +49,7 @@ def _units(session: Session, draw_id: int) -> pd.DataFrame:
     )  # fmt: skip
 
 
-def coverage_report(session: Session, draw_id: int, replicates: int = 200) -> dict:
+def coverage_report(session: Session, draw_id: int, replicates: int = 200, scope: Scope = EVERYTHING) -> dict:
     """Per unit: townships covered, spatial balance against SRS, attribute mix; overall; Chinese verdicts."""
     _drawn(session, draw_id)
     draw = get_draw(session, draw_id)
@@ -66,6 +67,8 @@ def coverage_report(session: Session, draw_id: int, replicates: int = 200) -> di
     )
     reports = []
     for unit in _units(session, draw_id).itertuples():
+        if not scope.covers_unit(unit.unit_code):
+            continue
         unit_frame = projected(frame[frame["unit_code"] == unit.unit_code])
         if unit_frame.empty:
             continue

@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from service.accounts.scope import EVERYTHING, Scope
 from service.draws.service import DRAW_STATUS, REPLACEMENT_REASONS, get_draw
 
 # Column -> Chinese header, in export order.
@@ -52,11 +53,11 @@ EXPORT_SQL = text(
 LABELS = {"role": {"sample": "样本", "replacement": "备选"}, "replaced_reason": REPLACEMENT_REASONS}
 
 
-def draw_table(session: Session, draw_id: int) -> pd.DataFrame:
+def draw_table(session: Session, draw_id: int, scope: Scope = EVERYTHING) -> pd.DataFrame:
     """Every drawn and replacement house of a draw, one row each, ready for export."""
     get_draw(session, draw_id)
     rows = session.execute(EXPORT_SQL, {"d": draw_id}).mappings().all()
-    return pd.DataFrame(rows, columns=list(HEADERS))
+    return pd.DataFrame([r for r in rows if scope.covers_unit(r["unit_code"])], columns=list(HEADERS))
 
 
 def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -76,10 +77,10 @@ def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=HEADERS)
 
 
-def to_xlsx(session: Session, draw_id: int) -> bytes:
+def to_xlsx(session: Session, draw_id: int, scope: Scope = EVERYTHING) -> bytes:
     """An Excel workbook: one sheet of houses, one of units, one of the draw's record."""
     draw = get_draw(session, draw_id)
-    table = _labelled(draw_table(session, draw_id))
+    table = _labelled(draw_table(session, draw_id, scope))
     book = Workbook()
     sheet = book.active
     sheet.title = "抽样房屋"
@@ -101,14 +102,14 @@ def to_xlsx(session: Session, draw_id: int) -> bytes:
     return out.getvalue()
 
 
-def to_csv(session: Session, draw_id: int) -> bytes:
+def to_csv(session: Session, draw_id: int, scope: Scope = EVERYTHING) -> bytes:
     """CSV with Chinese headers, UTF-8 with BOM so that Excel opens it correctly."""
-    return _labelled(draw_table(session, draw_id)).to_csv(index=False).encode("utf-8-sig")
+    return _labelled(draw_table(session, draw_id, scope)).to_csv(index=False).encode("utf-8-sig")
 
 
-def to_geojson(session: Session, draw_id: int) -> bytes:
+def to_geojson(session: Session, draw_id: int, scope: Scope = EVERYTHING) -> bytes:
     """GeoJSON of the drawn and replacement houses (CGCS2000 lon/lat), with codes, not labels."""
-    table = draw_table(session, draw_id)
+    table = draw_table(session, draw_id, scope)
     features = [
         {
             "type": "Feature",

@@ -1,200 +1,177 @@
-"""Draws: county draw, house draws, publish, verify, replacements, exports, coverage, estimates."""
+"""Draws: county draw, house draws, publish, verify, replacements, exports, coverage, estimates.
+
+Every write names the account that made it, in the draw's own event log and in the audit trail.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
-from sqlalchemy import text
 
+from service.accounts.deps import DrawsReader, Permit
+from service.accounts.roles import Permission
+from service.audit.trail import record
 from service.core.db import SessionDep
+from service.core.ratelimit import limit
+from service.core.settings import SettingsDep
 from service.draws import export as draw_export
-from service.draws.plans import create_plan, get_plan, list_plans, parse_spec, preset
-from service.draws.service import (
-    DRAW_STATUS,
-    REPLACEMENT_REASONS,
-    get_draw,
-    publish,
-    run_county_draw,
-    run_house_draws,
-    use_replacement,
-    verify,
+from service.draws.queries import draw_unit_map, draws_list, summary, visible_draw
+from service.draws.schemas import (
+    CoverageOut,
+    DrawIn,
+    DrawListItem,
+    DrawOut,
+    EstimatesOut,
+    Id,
+    ReplacementIn,
+    ReplacementOut,
+    VerificationOut,
 )
+from service.draws.service import publish, run_county_draw, run_house_draws, use_replacement, verify
 
 router = APIRouter(prefix="/api/v1", tags=["draws"])
+UnitCode = Annotated[str, Query(max_length=12)]
 
 
-class DrawIn(BaseModel):
-    """A new draw of a plan."""
-
-    plan_id: int
-    seed: str = Field(
-        min_length=1, description="Public value fixed in advance, e.g. a lottery result and date"
-    )
-    actor: str | None = None
+def _expensive(principal, settings) -> None:
+    limit("expensive", str(principal.account_id), settings.security.expensive_rate_per_minute)
 
 
-class ReplacementIn(BaseModel):
-    """A drawn house that cannot be visited."""
-
-    house_id: int
-    reason: Literal[tuple(REPLACEMENT_REASONS)]  # type: ignore[valid-type]
-    actor: str = Field(min_length=1)
-    note: str | None = None
+@router.get("/draws", summary="Draws", response_model=list[DrawListItem])
+def draws(principal: DrawsReader, session: SessionDep) -> list[dict]:
+    """Every draw the caller's scope reaches, with its plan, newest first."""
+    return draws_list(session, principal.scope)
 
 
-def summary(session, draw_id: int) -> dict:
-    """A draw with its units and counts."""
-    draw = get_draw(session, draw_id)
-    units = session.execute(
-        text(
-            "SELECT u.unit_code, d.name AS unit_name, u.city_code, c.name AS city_name, u.reason, u.inclusion_probability, "
-            "u.unit_order, u.group_name, u.firm, u.houses_requested, u.commercial_min, u.commercial_drawn, u.frame_size, "
-            "u.shortfalls, (SELECT count(*) FROM draw_house h WHERE h.draw_id = u.draw_id AND h.unit_code = u.unit_code "
-            "AND h.role = 'sample') AS houses_drawn FROM draw_unit u JOIN division d ON d.code = u.unit_code "
-            "JOIN division c ON c.code = u.city_code WHERE u.draw_id = :d ORDER BY u.city_code, u.unit_order"
-        ),
-        {"d": draw_id},
-    ).mappings().all()  # fmt: skip
-    events = session.execute(
-        text("SELECT id, kind, house_id, replacement_house_id, reason, actor, note, detail, at FROM draw_event "
-             "WHERE draw_id = :d ORDER BY id"), {"d": draw_id}
-    ).mappings().all()  # fmt: skip
-    return {
-        "id": draw.id, "plan_id": draw.plan_id, "seed": draw.seed, "algorithm_version": draw.algorithm_version,
-        "status": draw.status, "status_label": DRAW_STATUS[draw.status], "frame_digest": draw.frame_digest, "frame_size": draw.frame_size,
-        "result_digest": draw.result_digest, "created_at": draw.created_at, "published_at": draw.published_at,
-        "units": [dict(u) for u in units], "events": [dict(e) for e in events],
-    }  # fmt: skip
-
-
-@router.post("/draws", summary="Run the county draw of a plan", status_code=201)
-def create(session: SessionDep, body: DrawIn) -> dict:
+@router.post("/draws", summary="Run the county draw of a plan", status_code=201, response_model=DrawOut)
+def create(principal: Permit(Permission.DRAW), session: SessionDep, body: DrawIn) -> dict:
     """Draw the plan's units (or take its fixed units) with the given seed."""
-    draw = run_county_draw(session, body.plan_id, body.seed, body.actor)
+    draw = run_county_draw(session, body.plan_id, body.seed, principal.actor)
+    record(
+        session,
+        principal.actor,
+        "draw_units",
+        "draw",
+        draw.id,
+        detail={"plan_id": body.plan_id, "seed": body.seed},
+    )
     session.commit()
-    return summary(session, draw.id)
+    return summary(session, principal.scope, draw.id)
 
 
-@router.post("/draws/{draw_id}/houses", summary="Run the house draws")
-def houses(session: SessionDep, draw_id: int, actor: Annotated[str | None, Body(embed=True)] = None) -> dict:
+@router.post("/draws/{draw_id}/houses", summary="Run the house draws", response_model=DrawOut)
+def houses(principal: Permit(Permission.DRAW), session: SessionDep, draw_id: Id) -> dict:
     """Draw every unit's houses and replacement list; record the frame and its digest."""
-    run_house_draws(session, draw_id, actor)
+    draw = run_house_draws(session, draw_id, principal.actor)
+    record(
+        session, principal.actor, "draw_houses", "draw", draw_id, detail={"frame_digest": draw.frame_digest}
+    )
     session.commit()
-    return summary(session, draw_id)
+    return summary(session, principal.scope, draw_id)
 
 
-@router.post("/draws/{draw_id}/publish", summary="Publish a draw (it can no longer change)")
-def publish_draw(
-    session: SessionDep, draw_id: int, actor: Annotated[str | None, Body(embed=True)] = None
-) -> dict:
+@router.post(
+    "/draws/{draw_id}/publish", summary="Publish a draw (it can no longer change)", response_model=DrawOut
+)
+def publish_draw(principal: Permit(Permission.PUBLISH), session: SessionDep, draw_id: Id) -> dict:
     """Record the result digest and freeze the draw."""
-    publish(session, draw_id, actor)
+    draw = publish(session, draw_id, principal.actor)
+    record(
+        session,
+        principal.actor,
+        "draw_publish",
+        "draw",
+        draw_id,
+        detail={"result_digest": draw.result_digest},
+    )
     session.commit()
-    return summary(session, draw_id)
+    return summary(session, principal.scope, draw_id)
 
 
-@router.post("/draws/{draw_id}/verify", summary="Re-run the draw from its record and compare")
-def verify_draw(
-    session: SessionDep, draw_id: int, actor: Annotated[str | None, Body(embed=True)] = None
-) -> dict:
+@router.post("/draws/{draw_id}/verify", summary="Re-run the draw from its record and compare",
+             response_model=VerificationOut)  # fmt: skip
+def verify_draw(principal: Permit(Permission.VERIFY), session: SessionDep, draw_id: Id) -> VerificationOut:
     """Prove the recorded result is what the plan, seed, algorithm and frame give; logged as an event."""
-    result = verify(session, draw_id, actor)
+    result = verify(session, draw_id, principal.actor)
+    record(session, principal.actor, "draw_verify", "draw", draw_id, detail={"identical": result.identical})
     session.commit()
-    return {
-        "draw_id": result.draw_id,
-        "identical": result.identical,
-        "checks": result.checks,
-        "details": result.details,
-    }
+    return VerificationOut(draw_id=result.draw_id, identical=result.identical, checks=result.checks,
+                           details=result.details)  # fmt: skip
 
 
-@router.get("/draws/{draw_id}", summary="One draw with its units and event log")
-def draw(session: SessionDep, draw_id: int) -> dict:
-    """The draw's record."""
-    return summary(session, draw_id)
+@router.get("/draws/{draw_id}", summary="One draw with its units and event log", response_model=DrawOut)
+def draw(principal: DrawsReader, session: SessionDep, draw_id: Id) -> dict:
+    """The draw's record (units in the caller's scope)."""
+    return summary(session, principal.scope, draw_id)
 
 
-@router.post("/draws/{draw_id}/replacements", summary="Use a replacement for a house that cannot be visited")
-def replace(session: SessionDep, draw_id: int, body: ReplacementIn) -> dict:
+@router.post("/draws/{draw_id}/replacements", summary="Use a replacement for a house that cannot be visited",
+             response_model=ReplacementOut)  # fmt: skip
+def replace(
+    principal: Permit(Permission.REPLACE), session: SessionDep, draw_id: Id, body: ReplacementIn
+) -> ReplacementOut:
     """Take the next replacement the design allows; who, when and why are logged."""
-    replacement = use_replacement(session, draw_id, body.house_id, body.reason, body.actor, body.note)
+    visible_draw(session, principal.scope, draw_id)
+    replacement = use_replacement(session, draw_id, body.house_id, body.reason, principal.actor, body.note,
+                                  scope=principal.scope)  # fmt: skip
+    record(session, principal.actor, "draw_replace", "draw", draw_id,
+           detail={"house_id": body.house_id, "replacement_house_id": replacement, "reason": body.reason})  # fmt: skip
     session.commit()
-    return {"draw_id": draw_id, "house_id": body.house_id, "replacement_house_id": replacement}
+    return ReplacementOut(draw_id=draw_id, house_id=body.house_id, replacement_house_id=replacement)
 
 
-@router.get("/draws/{draw_id}/export", summary="Export a draw: xlsx, csv or geojson")
+@router.get("/draws/{draw_id}/export", summary="Export a draw: xlsx, csv or geojson", response_class=Response,
+            responses={200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+                                         "text/csv": {}, "application/geo+json": {}}}})  # fmt: skip
 def export(
-    session: SessionDep, draw_id: int, format: Annotated[Literal["xlsx", "csv", "geojson"], Query()] = "xlsx"
-) -> Response:
-    """The drawn houses and replacement lists with Chinese headers (xlsx, csv) or as GeoJSON."""
-    if format == "xlsx":
-        body, media = (
-            draw_export.to_xlsx(session, draw_id),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    elif format == "csv":
-        body, media = draw_export.to_csv(session, draw_id), "text/csv; charset=utf-8"
-    else:
-        body, media = draw_export.to_geojson(session, draw_id), "application/geo+json"
+    principal: DrawsReader, session: SessionDep, settings: SettingsDep, draw_id: Id,
+    format: Annotated[Literal["xlsx", "csv", "geojson"], Query()] = "xlsx",
+) -> Response:  # fmt: skip
+    """The drawn houses and replacement lists (of the caller's units) with Chinese headers, or as GeoJSON."""
+    _expensive(principal, settings)
+    visible_draw(session, principal.scope, draw_id)
+    writer, media = {
+        "xlsx": (draw_export.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "csv": (draw_export.to_csv, "text/csv; charset=utf-8"),
+        "geojson": (draw_export.to_geojson, "application/geo+json"),
+    }[format]
+    body = writer(session, draw_id, scope=principal.scope)
     headers = {"Content-Disposition": f'attachment; filename="draw-{draw_id}.{format}"'}
     return Response(body, media_type=media, headers=headers)
 
 
-@router.get("/draws/{draw_id}/coverage", summary="Coverage of a draw: per unit and overall, with Chinese verdicts")
+@router.get("/draws/{draw_id}/coverage", summary="Coverage of a draw: per unit and overall, with Chinese verdicts",
+            response_model=CoverageOut)  # fmt: skip
 def coverage(
-    session: SessionDep, draw_id: int, replicates: Annotated[int, Query(ge=20, le=2000)] = 200
-) -> dict:
+    principal: DrawsReader, session: SessionDep, settings: SettingsDep, draw_id: Id,
+    replicates: Annotated[int, Query(ge=20, le=2000)] = 200,
+) -> dict:  # fmt: skip
     """Townships covered, spatial balance against simple random samples, sample-vs-frame mix, verdicts."""
     from service.draws.coverage import coverage_report
 
-    return coverage_report(session, draw_id, replicates)
+    _expensive(principal, settings)
+    visible_draw(session, principal.scope, draw_id)
+    return coverage_report(session, draw_id, replicates, scope=principal.scope)
 
 
-@router.get("/draws/{draw_id}/estimates", summary="Design-weighted estimates (simulated results until field data)")
+@router.get("/draws/{draw_id}/estimates", summary="Design-weighted estimates (simulated results until field data)",
+            response_model=EstimatesOut)  # fmt: skip
 def estimates(
-    session: SessionDep, draw_id: int, simulated_share: Annotated[float, Query(ge=0, le=1)] = 0.85
-) -> dict:
+    principal: DrawsReader, session: SessionDep, draw_id: Id,
+    simulated_share: Annotated[float, Query(ge=0, le=1, allow_inf_nan=False)] = 0.85,
+) -> dict:  # fmt: skip
     """Share estimates with confidence intervals per unit, city and province, on simulated results."""
     from service.draws.coverage import estimates as run
 
+    visible_draw(session, principal.scope, draw_id)
     return run(session, draw_id, simulated_share)
 
 
-
-
-def _out(plan) -> dict[str, Any]:
-    return {"id": plan.id, "name": plan.name, "year": plan.year, "deadline": plan.deadline, "source": plan.source,
-            "spec_sha256": plan.spec_sha256, "spec": plan.spec, "created_at": plan.created_at}  # fmt: skip
-
-
-@router.post("/plans", summary="Create a sampling plan", status_code=201)
-def create_plan_route(
-    session: SessionDep, spec: Annotated[dict[str, Any], Body(description="A plan (see service/plans.py)")]
+@router.get("/draws/{draw_id}/units/{unit}/map", summary="One unit of a draw on the map")
+def unit_map(
+    principal: DrawsReader, session: SessionDep, draw_id: Id, unit: Annotated[str, Path(max_length=12)]
 ) -> dict:
-    """Validate and store a plan; its units are checked against the sampling units."""
-    plan = create_plan(session, parse_spec(spec), source="api")
-    session.commit()
-    return _out(plan)
-
-
-@router.post("/plans/presets/{name}", summary="Create a plan from a preset (gansu-2024)", status_code=201)
-def from_preset(session: SessionDep, name: str) -> dict:
-    """The 2024 notice's appendix as a plan: four groups, 42 fixed units, 20 houses each, 12 commercial."""
-    plan = create_plan(session, preset(name), source=f"preset:{name}")
-    session.commit()
-    return _out(plan)
-
-
-@router.get("/plans", summary="Sampling plans")
-def plans(session: SessionDep) -> list[dict]:
-    """Every plan, newest first."""
-    return [_out(p) for p in list_plans(session)]
-
-
-@router.get("/plans/{plan_id}", summary="One sampling plan")
-def plan(session: SessionDep, plan_id: int) -> dict:
-    """A plan with its spec and digest."""
-    return _out(get_plan(session, plan_id)[0])
+    """Frame houses with their roles (sample, replacement, frame) and townships with their coverage."""
+    return draw_unit_map(session, principal.scope, draw_id, unit)

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from geo import draw as algo
 from geo.crs import CGCS2000, gauss_kruger_epsg
+from service.accounts.scope import EVERYTHING, Scope
+from service.audit.trail import Actor
 from service.core.bulk import copy_frame
 from service.core.errors import InvalidInput, NotFound
 from service.draws.models import Draw, DrawEvent, DrawUnit
@@ -57,8 +59,9 @@ def get_draw(session: Session, draw_id: int) -> Draw:
     return found
 
 
-def _event(session: Session, draw_id: int, kind: str, actor: str | None, **values) -> None:
-    session.add(DrawEvent(draw_id=draw_id, kind=kind, actor=actor, **values))
+def _event(session: Session, draw_id: int, kind: str, actor: Actor, **values) -> None:
+    """Append to the draw's own event log, naming the account that acted."""
+    session.add(DrawEvent(draw_id=draw_id, kind=kind, actor=actor.label, account_id=actor.account_id, **values))
 
 
 # County draw ----------------------------------------------------------------------------------------
@@ -82,7 +85,7 @@ def county_picks(spec: PlanSpec, units: list[algo.UnitInfo], seed: str) -> list[
     )  # fmt: skip
 
 
-def run_county_draw(session: Session, plan_id: int, seed: str, actor: str | None = None) -> Draw:
+def run_county_draw(session: Session, plan_id: int, seed: str, actor: Actor) -> Draw:
     """Draw the units of a plan (or take its fixed units) and record the draw."""
     if not seed or not seed.strip():
         raise InvalidInput(
@@ -91,7 +94,8 @@ def run_county_draw(session: Session, plan_id: int, seed: str, actor: str | None
         )
     plan, spec = get_plan(session, plan_id)
     picks = county_picks(spec, sampling_units(session), seed)
-    draw = Draw(plan_id=plan.id, seed=seed, algorithm_version=algo.ALGORITHM_VERSION, created_by=actor)
+    draw = Draw(plan_id=plan.id, seed=seed, algorithm_version=algo.ALGORITHM_VERSION, created_by=actor.label,
+                created_by_account_id=actor.account_id)  # fmt: skip
     session.add(draw)
     session.flush()
     for p in picks:
@@ -198,7 +202,7 @@ def _unit_requests(session: Session, draw_id: int) -> list[tuple[str, int, int]]
     ]
 
 
-def run_house_draws(session: Session, draw_id: int, actor: str | None = None) -> Draw:
+def run_house_draws(session: Session, draw_id: int, actor: Actor) -> Draw:
     """Draw the houses of every drawn unit, record the frame, samples and replacement lists."""
     draw = get_draw(session, draw_id)
     if draw.status != "units_drawn":
@@ -284,7 +288,7 @@ def _canonical(value: object) -> str:
     return repr(round(value, 12)) if isinstance(value, float) else str(value)
 
 
-def publish(session: Session, draw_id: int, actor: str | None = None) -> Draw:
+def publish(session: Session, draw_id: int, actor: Actor) -> Draw:
     """Publish a draw: record its result digest; from now on it cannot change."""
     draw = get_draw(session, draw_id)
     if draw.status != "houses_drawn":
@@ -311,7 +315,7 @@ class Verification:
     details: dict[str, object] = field(default_factory=dict)
 
 
-def verify(session: Session, draw_id: int, actor: str | None = None) -> Verification:
+def verify(session: Session, draw_id: int, actor: Actor) -> Verification:
     """Re-run the draw from its record and compare everything; log the outcome as an event."""
     draw = get_draw(session, draw_id)
     _, spec = get_plan(session, draw.plan_id)
@@ -384,7 +388,8 @@ def _unit_draw(session: Session, draw_id: int, unit_code: str) -> algo.UnitDraw:
 
 
 def use_replacement(
-    session: Session, draw_id: int, house_id: int, reason: str, actor: str, note: str | None = None
+    session: Session, draw_id: int, house_id: int, reason: str, actor: Actor, note: str | None = None,
+    scope: Scope = EVERYTHING,
 ) -> int:
     """Replace a drawn house that cannot be visited by the next one the design allows; log who, when, why."""
     draw = get_draw(session, draw_id)
@@ -395,8 +400,6 @@ def use_replacement(
             f"替换原因须为：{'、'.join(f'{k}（{v}）' for k, v in REPLACEMENT_REASONS.items())}。",
             f"The reason must be one of {list(REPLACEMENT_REASONS)}.",
         )
-    if not actor or not actor.strip():
-        raise InvalidInput("请填写替换操作人。", "Say who replaces the house (actor).")
     unit = session.execute(
         text("SELECT unit_code, role FROM draw_house WHERE draw_id = :d AND house_id = :h"), {"d": draw_id, "h": house_id}
     ).one_or_none()  # fmt: skip
@@ -414,6 +417,7 @@ def use_replacement(
             f"House {house_id} was replaced by {used[house_id]}.",
         )
     unit_code = unit.unit_code
+    scope.require_unit(unit_code)
     replacement = algo.next_replacement(_unit_draw(session, draw_id, unit_code), house_id, set(used.values()))
     if replacement is None:
         raise InvalidInput(

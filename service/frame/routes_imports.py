@@ -5,10 +5,12 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Path, UploadFile
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
+from service.accounts.deps import Permit
+from service.accounts.roles import Permission
 from service.core.db import EngineDep, SessionDep
 from service.core.errors import NotFound
 from service.core.uploads import saved_upload
@@ -17,6 +19,7 @@ from service.frame.importing.pipeline import import_file
 from service.frame.models import ImportBatch
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
+Importer = Permit(Permission.IMPORT)
 
 
 @router.post(
@@ -28,6 +31,7 @@ router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
     },
 )
 def upload(
+    principal: Importer,
     engine: EngineDep,
     kind: Kind,
     file: Annotated[
@@ -41,19 +45,19 @@ def upload(
     """Import one file. A file with any error changes nothing and answers 422 with the row-level report."""
     with saved_upload(file) as path, saved_upload(mapping) if mapping else nullcontext() as mapping_path:
         result = import_file(engine, kind, path, crs=crs, layer=layer, encoding=encoding,
-                             mapping_file=mapping_path, filename=file.filename)  # fmt: skip
+                             mapping_file=mapping_path, filename=file.filename, actor=principal.actor)  # fmt: skip
     return JSONResponse(result.summary(), status_code=200 if result.committed else 422)
 
 
 @router.get("", summary="Import history")
-def batches(session: SessionDep) -> list[dict]:
+def batches(principal: Importer, session: SessionDep) -> list[dict]:
     """Every committed import, newest first."""
     rows = session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(500))
     return [_batch(b) for b in rows]
 
 
 @router.get("/{batch_id}", summary="One import")
-def batch(session: SessionDep, batch_id: int) -> dict:
+def batch(principal: Importer, session: SessionDep, batch_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> dict:
     """One committed import with its warnings."""
     found = session.get(ImportBatch, batch_id)
     if found is None:

@@ -35,6 +35,8 @@ from geo.coords import (
 )
 from geo.gcj02 import gcj02_to_wgs84
 from geo.locate import PolygonIndex
+from service.audit.trail import Actor
+from service.audit.trail import record as audit_record
 from service.core.bulk import (
     CsvPayload,
     copy_csv,
@@ -116,8 +118,9 @@ def import_file(
     radii_m: dict[str, float] | None = None,
     synthetic: bool = False,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    actor: Actor | None = None,
 ) -> ImportResult:
-    """Import one file of ``kind``; commit only if it has no error."""
+    """Import one file of ``kind``; commit only if it has no error (with its audit row, naming ``actor``)."""
     started = time.perf_counter()
     path = Path(path)
     result = ImportResult(kind, filename or path.name, False, Report())
@@ -196,6 +199,10 @@ def import_file(
                  "w": _json(report.summary()["warnings"])},
             )  # fmt: skip
             result.batch_id = batch_id
+            if actor is not None:  # the last statement: the audit lock is held only for the commit
+                audit_record(conn, actor, f"import_{kind.value}", "import_batch", batch_id,
+                             detail={"filename": result.filename, "rows": result.rows, "inserted": result.inserted,
+                                     "updated": result.updated})  # fmt: skip
             result.committed = True
     except _Rollback:
         pass

@@ -1,0 +1,150 @@
+"""Request and response models of the draws and plans API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import Path
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.draws.service import REPLACEMENT_REASONS
+
+Id = Annotated[int, Path(ge=1, le=2**63 - 1, description="Numeric id")]
+
+
+class DrawIn(BaseModel):
+    """A new draw of a plan (the account that runs it is the caller)."""
+
+    plan_id: int = Field(ge=1, le=2**63 - 1)
+    seed: str = Field(
+        min_length=1,
+        max_length=500,
+        description="Public value fixed in advance, e.g. a lottery result and date",
+    )
+
+
+class ReplacementIn(BaseModel):
+    """A drawn house that cannot be visited."""
+
+    house_id: int = Field(ge=1, le=2**63 - 1)
+    reason: Literal[tuple(REPLACEMENT_REASONS)]  # type: ignore[valid-type]
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class DrawUnitOut(BaseModel):
+    """A drawn unit: why, with what probability, what was asked and drawn."""
+
+    unit_code: str
+    unit_name: str
+    city_code: str
+    city_name: str
+    reason: str
+    inclusion_probability: float
+    unit_order: int
+    group_name: str | None
+    firm: str | None
+    houses_requested: int | None
+    commercial_min: int | None
+    commercial_drawn: int | None
+    frame_size: int | None
+    shortfalls: list[dict[str, Any]]
+    houses_drawn: int
+
+
+class DrawEventOut(BaseModel):
+    """An entry of the draw's event log, naming the account that acted."""
+
+    id: int
+    kind: str
+    house_id: int | None
+    replacement_house_id: int | None
+    reason: str | None
+    actor: str | None
+    account_id: int | None
+    note: str | None
+    detail: dict[str, Any]
+    at: dt.datetime
+
+
+class DrawOut(BaseModel):
+    """A draw's record (units and events limited to the caller's scope)."""
+
+    id: int
+    plan_id: int
+    seed: str
+    algorithm_version: str
+    status: str
+    status_label: str
+    frame_digest: str | None
+    frame_size: int | None
+    result_digest: str | None
+    created_by: str | None
+    created_at: dt.datetime
+    published_at: dt.datetime | None
+    units: list[DrawUnitOut]
+    events: list[DrawEventOut]
+
+
+class DrawListItem(BaseModel):
+    """A draw in the list."""
+
+    id: int
+    plan_id: int
+    plan_name: str
+    seed: str
+    status: str
+    created_by: str | None
+    created_at: dt.datetime
+    published_at: dt.datetime | None
+
+
+class VerificationOut(BaseModel):
+    """What verify proved, check by check."""
+
+    draw_id: int
+    identical: bool
+    checks: dict[str, bool]
+    details: dict[str, Any]
+
+
+class ReplacementOut(BaseModel):
+    """The replacement taken for a house."""
+
+    draw_id: int
+    house_id: int
+    replacement_house_id: int
+
+
+class CoverageOut(BaseModel):
+    """Coverage per unit and overall, with Chinese verdicts (see geo.coverage for every field)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    draw_id: int
+    replicates: int
+    overall: dict[str, Any]
+    units: list[dict[str, Any]]
+
+
+class EstimatesOut(BaseModel):
+    """Design-weighted share estimates per unit, city and province."""
+
+    draw_id: int
+    simulated: bool
+    simulated_share: float
+    estimates: dict[str, list[dict[str, Any]]]
+    note: str
+
+
+class PlanOut(BaseModel):
+    """A stored plan with its canonical spec and digest."""
+
+    id: int
+    name: str
+    year: int
+    deadline: dt.date | None
+    source: str
+    spec_sha256: str
+    spec: dict[str, Any]
+    created_at: dt.datetime

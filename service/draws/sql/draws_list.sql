@@ -1,0 +1,8 @@
+-- Every draw the caller's scope reaches (a firm: draws with one of its units), newest first.
+SELECT d.id, d.plan_id, p.name AS plan_name, d.seed, d.status, d.created_by, d.created_at, d.published_at
+FROM draw AS d
+JOIN sampling_plan AS p ON p.id = d.plan_id
+WHERE CAST(:scope_all AS boolean)
+   OR EXISTS (SELECT 1 FROM draw_unit AS u
+              WHERE u.draw_id = d.id AND u.unit_code = ANY(CAST(:scope_units AS text[])))
+ORDER BY d.id DESC
