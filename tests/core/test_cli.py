@@ -19,6 +19,8 @@ SUBCOMMANDS = [
     ["demo", "load"], ["proximity"], ["proximity", "refresh"], ["plan"], ["plan", "create"], ["plan", "list"],
     ["draw"], ["draw", "units"], ["draw", "houses"], ["draw", "publish"], ["draw", "verify"], ["draw", "show"],
     ["draw", "export"], ["draw", "coverage"], ["draw", "replace"], ["map"], ["map", "export"],
+    ["users"], ["users", "add"], ["users", "list"], ["users", "disable"], ["users", "enable"],
+    ["users", "reset-password"], ["users", "token"], ["audit"], ["audit", "verify"], ["audit", "show"],
 ]  # fmt: skip
 
 
@@ -68,9 +70,16 @@ def test_db_life_cycle_and_prepare_through_the_command():
         assert prepared.returncode == 0, prepared.stderr
         assert "loaded 1506 divisions, 88 sampling units" in prepared.stdout
         assert "demo frame (SYNTHETIC, seed 20241021): 2,000 houses" in prepared.stdout
+        # The first administrator: its password printed once and kept mode 600 in the data directory.
+        secret = root / "db" / "admin-password"
+        assert "administrator account created: 用户名 admin  初始密码 " in prepared.stdout
+        assert secret.stat().st_mode & 0o777 == 0o600
+        password = secret.read_text().split()[1]
+        assert password in prepared.stdout
         again = run("prepare")
         assert "boundaries: current" in again.stdout and "(current)" in again.stdout
         assert "demo frame (SYNTHETIC, seed 20241021): current" in again.stdout
+        assert password not in again.stdout and "admin-password" in again.stdout
         url = run("db", "url")
         assert url.stdout.startswith("postgresql+psycopg://spotcheck:***@127.0.0.1:")
         assert run("db", "stop").stdout.startswith("stopped")
@@ -87,3 +96,57 @@ def test_db_commands_refuse_to_manage_an_external_database():
     out = spotcheck("db", "start", env={"DATABASE_URL": "postgresql+psycopg://x@127.0.0.1:1/x"})
     assert out.returncode == 2
     assert "DATABASE_URL" in out.stderr
+
+
+@pytest.fixture
+def cli(db_url, monkeypatch):
+    """Run ``spotcheck`` in this process against the test database; returns (exit code, stdout)."""
+    from service.core.settings import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", db_url.render_as_string(hide_password=False))
+    monkeypatch.setenv("SPOTCHECK_DEMO_ENABLED", "false")
+    get_settings.cache_clear()
+
+    def run(*args: str):
+        code = main(list(args))
+        return code
+
+    yield run
+    get_settings.cache_clear()
+
+
+def test_users_commands_and_acting_accounts(cli, capsys, engine):
+    from sqlalchemy import text
+
+    assert cli("users", "add", "zhang", "--name", "张三", "--organisation", "省专班", "--role", "province") == 0
+    out = capsys.readouterr().out
+    assert "first password, shown once:" in out
+    assert cli("users", "add", "li", "--name", "李四", "--organisation", "兰州市专班", "--role", "leader",
+               "--scope", "620100") == 0  # fmt: skip
+    assert cli("users", "add", "bad", "--name", "X", "--organisation", "Y", "--role", "county",
+               "--scope", "620100") == 2  # a city code for a county office  # fmt: skip
+    assert "辖区代码" in capsys.readouterr().err
+    assert cli("users", "list") == 0
+    listing = capsys.readouterr().out
+    assert "zhang" in listing and "李四" in listing and "领导" in listing
+    assert cli("users", "token", "zhang", "--name", "脚本") == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("sct_")
+    # Acting accounts: unknown, disabled and unauthorised ones are refused.
+    assert cli("plan", "create", "--preset", "gansu-2024", "--by", "nobody") == 2
+    assert cli("plan", "create", "--preset", "gansu-2024", "--by", "li") == 2
+    assert "无权" in capsys.readouterr().err
+    assert cli("plan", "create", "--preset", "gansu-2024", "--by", "zhang") == 0
+    assert cli("draw", "units", "1", "--seed", "2024-10-21 公开种子", "--by", "zhang") == 0
+    with engine.connect() as conn:
+        event = conn.execute(text("SELECT actor, account_id FROM draw_event WHERE kind = 'units_drawn'")).one()
+        zhang = conn.execute(text("SELECT id FROM account WHERE username = 'zhang'")).scalar()
+        assert event.account_id == zhang and event.actor == "张三（zhang）"
+        actions = conn.execute(text("SELECT action FROM audit_event ORDER BY id")).scalars().all()
+    assert actions[-2:] == ["plan_create", "draw_units"] and actions.count("account_create") == 2
+    assert cli("users", "disable", "zhang") == 0
+    assert cli("draw", "houses", "1", "--by", "zhang") == 2
+    assert cli("users", "reset-password", "li") == 0
+    assert "new password, shown once:" in capsys.readouterr().out
+    assert cli("audit", "verify") == 0
+    assert "INTACT" in capsys.readouterr().out
+    assert cli("audit", "show") == 0
