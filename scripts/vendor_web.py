@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Vendor the browser libraries the map pages load, so the service works offline and no CDN is asked.
+"""Vendor the browser libraries the pages load (maps, API docs), so the service works offline and no CDN
+is asked.
 
 Each package is fetched with ``npm pack NAME@VERSION`` into a temporary directory (never a node_modules
 in the repository), its tarball's sha512 integrity is checked against what the registry states, the
@@ -28,7 +29,17 @@ VENDOR = ROOT / "web" / "vendor"
 PACKAGES: list[tuple[str, str, list[str]]] = [
     ("leaflet", "1.9.4", ["dist/leaflet.js", "dist/leaflet.css", "dist/images"]),
     ("leaflet.vectorgrid", "1.3.0", ["dist/Leaflet.VectorGrid.bundled.min.js"]),
-]
+    # /docs (service/core/docs.py): the self-contained bundle (presets included) and its stylesheet.
+    ("swagger-ui-dist", "5.35.0", [
+        "swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png", "NOTICE", "swagger-ui-bundle.js.LICENSE.txt",
+    ]),
+    # /redoc: the 2.x standalone bundle (what FastAPI itself points at, redoc@2). Redoc 3 sends
+    # OpenTelemetry traces to otel.cloud.redocly.com and loads icons from cdn.redocly.com by default.
+    ("redoc", "2.5.4", [
+        "bundles/redoc.standalone.js", "bundles/redoc.standalone.js.LICENSE.txt",
+        "bundles/d87bcbdbea8f8f5aa26f.worker.js.LICENSE.txt",  # the search worker, inlined in the bundle
+    ]),
+]  # fmt: skip
 LICENCE_FILES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "license")
 
 # leaflet.vectorgrid ships no licence file: its licence (Beerware) is the README's "Legalese" section.
@@ -44,6 +55,18 @@ BUNDLED: dict[str, list[tuple[str, str]]] = {
         ("topojson-client", "2.1.0"),
     ],
 }
+
+# Exact replacements in vendored files, each of which must occur exactly once (a new version that moved
+# the text fails loudly instead of shipping unpatched): package -> [(file, old, new, why)].
+TRANSPARENT_GIF = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+PATCHES: dict[str, list[tuple[str, str, str, str]]] = {
+    "redoc": [(
+        "redoc.standalone.js",
+        '"https://cdn.redoc.ly/redoc/logo-mini.svg"',
+        f'"{TRANSPARENT_GIF}"',
+        "the sidebar's 'API docs by Redocly' logo is fetched from cdn.redoc.ly; it is a transparent pixel here",
+    )],
+}  # fmt: skip
 
 
 def npm_pack(name: str, version: str, workdir: Path) -> tuple[Path, dict]:
@@ -104,6 +127,11 @@ def vendor(name: str, version: str, wanted: list[str], workdir: Path) -> dict[st
             shutil.copytree(src, dst)
         else:
             shutil.copy2(src, dst)
+    for file, old, new, _ in PATCHES.get(name, []):
+        content = (target / file).read_text(encoding="utf-8")
+        if content.count(old) != 1:
+            raise SystemExit(f"{name}@{version}: {file} holds {content.count(old)} copies of {old!r}, not 1")
+        (target / file).write_text(content.replace(old, new), encoding="utf-8")
     licence = licence_text(name, version, package_root)
     bundled_licences = []
     for dep, dep_version in BUNDLED.get(name, []):
@@ -148,8 +176,15 @@ def write_readme(rows: list[dict[str, str]]) -> None:
         "- `leaflet.vectorgrid` 1.3.0's bundled build (with pbf and vector-tile) works with Leaflet 1.9:",
         "  `tests/test_web_map.py` renders and clicks its features in Chromium.",
         "- Printing uses the browser's own print (`window.print()`) with a print stylesheet; no plug-in.",
-        "",
+        "- `swagger-ui-dist` and `redoc` serve `/docs` and `/redoc` (`service/core/docs.py`, started by",
+        "  `web/docs-init.js`, no inline script); `tests/core/test_docs_and_headers.py` renders both in",
+        "  Chromium under the service's Content-Security-Policy with no request leaving the service.",
+        "- `redoc` is the 2.x line: 3.x sends telemetry to Redocly and loads icons from its CDN.",
     ]
+    for name, patches in PATCHES.items():
+        for file, old, _, why in patches:
+            lines.append(f"- Patched: `{name}/{file}` replaces `{old}`: {why}.")
+    lines.append("")
     (VENDOR / "README.md").write_text("\n".join(lines), encoding="utf-8")
 
 

@@ -121,10 +121,13 @@ def _test_client(url: URL, as_admin: bool = True):
 
     from service.core import ratelimit
     from service.core.app import create_app
-    from service.core.settings import DatabaseSettings, Settings
+    from service.core.settings import DatabaseSettings, SecuritySettings, Settings
 
     ratelimit.reset()
-    settings = Settings(db=DatabaseSettings(url=url.render_as_string(hide_password=False)))
+    settings = Settings(
+        db=DatabaseSettings(url=url.render_as_string(hide_password=False)),
+        security=SecuritySettings(allowed_hosts=["testserver", "127.0.0.1"]),
+    )
     with TestClient(create_app(settings)) as c:
         if as_admin:
             from tests.factories import make_account
@@ -233,9 +236,12 @@ def _serve(url: URL) -> Iterator[str]:
     import uvicorn
 
     from service.core.app import create_app
-    from service.core.settings import DatabaseSettings, Settings
+    from service.core.settings import DatabaseSettings, SecuritySettings, Settings
 
-    settings = Settings(db=DatabaseSettings(url=url.render_as_string(hide_password=False)))
+    settings = Settings(
+        db=DatabaseSettings(url=url.render_as_string(hide_password=False)),
+        security=SecuritySettings(allowed_hosts=["testserver", "127.0.0.1"]),
+    )
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

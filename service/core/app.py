@@ -10,6 +10,8 @@ from sqlalchemy.orm import sessionmaker
 
 from service.core import error_handlers
 from service.core.db import database_url, make_engine
+from service.core.docs import install_docs
+from service.core.headers import install_headers
 from service.core.requests import RequestIdAndNul
 from service.core.settings import Settings, get_settings
 from service.pages.routes import static
@@ -41,14 +43,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
     app.state.settings = settings
+    install_headers(app, settings)
 
     error_handlers.install(app)
     app.add_middleware(RequestIdAndNul)
 
     for router in routers():
         app.include_router(router)
+    install_docs(app)
     app.mount("/web", static, name="web")
     return app
 
