@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.orm import sessionmaker
 
+from service.accounts.deps import AnyUser
 from service.core import error_handlers
 from service.core.db import database_url, make_engine
 from service.core.docs import install_docs
@@ -48,14 +49,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,
     )
     app.state.settings = settings
-    install_headers(app, settings)
-
     error_handlers.install(app)
+    # Middleware added last runs first: host check and security headers wrap everything, request ids too.
     app.add_middleware(RequestIdAndNul)
+    install_headers(app, settings)
 
     for router in routers():
         app.include_router(router)
-    install_docs(app)
+    install_docs(app, dependencies=[AnyUser])
     app.mount("/web", static, name="web")
     return app
 
@@ -66,6 +67,7 @@ def routers() -> tuple:
     from service.audit import routes as audit
     from service.core import routes as core
     from service.divisions import routes as divisions
+    from service.draws import plan_routes
     from service.draws import routes as draws
     from service.frame import routes_houses, routes_imports, routes_sites
     from service.maps import routes as maps
@@ -73,5 +75,5 @@ def routers() -> tuple:
 
     return (
         core.router, accounts.router, audit.router, divisions.router, routes_houses.router, routes_sites.router, routes_imports.router,
-        draws.router, maps.router, pages.router,
+        draws.router, plan_routes.router, maps.router, pages.router,
     )  # fmt: skip
