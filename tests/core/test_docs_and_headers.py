@@ -70,7 +70,7 @@ def test_hsts_over_https_and_basemap_hosts_when_switched_on():
         security=SecuritySettings(allowed_hosts=["testserver"], https=True),
         map=MapSettings(osm_enabled=True, tianditu_key="k"),
     )
-    response = app.get("/openapi.json")
+    response = app.get("/web/style.css")  # a static asset: no database needed
     assert response.status_code == 200
     assert response.headers["strict-transport-security"] == "max-age=31536000"
     img = _directives(response.headers["content-security-policy"])["img-src"]
@@ -140,8 +140,8 @@ ASSET = re.compile(r"""(?:src|href)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 
 
 @pytest.mark.parametrize("path", ["/docs", "/redoc"])
-def test_docs_pages_reference_only_the_service_and_hold_no_inline_script(path):
-    http = _offline_app()
+def test_docs_pages_reference_only_the_service_and_hold_no_inline_script(path, client):
+    http = client
     page = http.get(path)
     assert page.status_code == 200
     assert page.headers["content-type"] == "text/html; charset=utf-8"
@@ -159,8 +159,15 @@ def test_docs_pages_reference_only_the_service_and_hold_no_inline_script(path):
         _assert_security_headers(asset)
 
 
-def test_openapi_document_is_served_and_the_docs_routes_stay_out_of_it():
-    http = _offline_app()
+def test_the_docs_need_a_login(anon_client):
+    for path in ("/docs", "/redoc", "/openapi.json"):
+        assert anon_client.get(path).status_code == 401
+        page = anon_client.get(path, headers={"Accept": "text/html"}, follow_redirects=False)
+        assert page.status_code == 303 and page.headers["location"].startswith("/login?next=")
+
+
+def test_openapi_document_is_served_and_the_docs_routes_stay_out_of_it(client):
+    http = client
     document = http.get("/openapi.json")
     assert document.status_code == 200
     assert document.headers["content-type"] == "application/json"
