@@ -235,9 +235,11 @@ def _serve(url: URL) -> Iterator[str]:
 
     import uvicorn
 
+    from service.core import ratelimit
     from service.core.app import create_app
     from service.core.settings import DatabaseSettings, SecuritySettings, Settings
 
+    ratelimit.reset()  # the login limit counts per address, and every browser logs in from 127.0.0.1
     settings = Settings(
         db=DatabaseSettings(url=url.render_as_string(hide_password=False)),
         security=SecuritySettings(allowed_hosts=["testserver", "127.0.0.1"]),
@@ -273,19 +275,70 @@ def demo_live_server(demo_url: URL) -> Iterator[str]:
 
 
 def _recording_page(browser):
-    """A fresh Chinese-locale page that records every request it makes (tests assert none leaves the service)."""
+    """A fresh Chinese-locale page that records every request it makes and every console error (tests
+    assert that none leaves the service and that there are none)."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.requests_made = []
+    pg.console_errors = []
     pg.on("request", lambda request: pg.requests_made.append(request.url))
+    pg.on("console", lambda message: message.type == "error" and pg.console_errors.append(message.text))
+    pg.on("pageerror", lambda error: pg.console_errors.append(f"uncaught: {error}"))
     yield pg
     context.close()
 
 
+def _account_maker(engine):
+    from tests.factories import make_account
+
+    def make(username: str, role: str = "province", scope_code: str | None = None, **more):
+        return make_account(engine, username, role, scope_code=scope_code, **more)
+
+    return make
+
+
 @pytest.fixture
-def demo_page(browser, demo_live_server):
-    """A fresh page for the demo server."""
+def accounts(engine):
+    """Make accounts for ``live_server``: ``accounts("leader-a", "leader", scope_code=None)`` gives a
+    ``TestAccount`` whose password is ``factories.PASSWORD`` and need not be changed."""
+    return _account_maker(engine)
+
+
+@pytest.fixture
+def demo_accounts(demo_engine):
+    """Make accounts for ``demo_live_server`` (as ``accounts``)."""
+    return _account_maker(demo_engine)
+
+
+def submit_login(page, base_url: str, username: str, password: str, next_path: str | None = None) -> None:
+    """Open the real login page and submit the form (without waiting for where it leads)."""
+    page.goto(base_url + "/login" + (f"?next={next_path}" if next_path else ""))
+    page.wait_for_selector("body[data-state=ready]")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.get_by_role("button", name="登录").click()
+
+
+def login(page, base_url: str, account) -> None:
+    """Log ``account`` in through the real login page and wait for the start page to show it."""
+    submit_login(page, base_url, account.username, account.password)
+    page.wait_for_url(base_url + "/")
+    page.wait_for_selector("body[data-state=ready]")
+
+
+@pytest.fixture
+def anon_page(browser, live_server):
+    """A fresh page for ``live_server``, not logged in."""
     yield from _recording_page(browser)
+
+
+@pytest.fixture
+def demo_page(browser, demo_live_server, demo_accounts):
+    """A fresh page for the demo server, logged in as the provincial office (``page.account``)."""
+    for pg in _recording_page(browser):
+        pg.account = demo_accounts("province-test", "province", name="省专班测试员")
+        login(pg, demo_live_server, pg.account)
+        yield pg
 
 
 @pytest.fixture(scope="session")
@@ -301,9 +354,13 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh page for the server on the boundaries-only database."""
-    yield from _recording_page(browser)
+def page(browser, live_server, accounts):
+    """A fresh page for the server on the boundaries-only database, logged in as the provincial office
+    (``page.account``)."""
+    for pg in _recording_page(browser):
+        pg.account = accounts("province-test", "province", name="省专班测试员")
+        login(pg, live_server, pg.account)
+        yield pg
 
 
 def assert_rendered(page, shot: bytes) -> None:

@@ -1,7 +1,7 @@
 // The planners' coverage view of a draw: one unit's frame, sample, replacements and townships on a map,
 // with the coverage figures and the Chinese verdict computed by the server (/api/v1/draws/{id}/coverage).
 // A second draw (?compare=ID) is shown beside the first, the two maps moving together. This file only draws.
-"use strict";
+import { dec, esc, getJson, num, pct } from "/web/api.js";
 
 const COLORS = { frame: "#7b8794", replacement: "#1f5fa8", link: "#52606d" };
 const TOWN_STYLE = {
@@ -14,27 +14,6 @@ const REPLICATES = 50;
 const params = new URLSearchParams(window.location.search);
 const state = { draws: [], drawId: null, compareId: null, unit: null, maps: [], syncing: false };
 window.spotcheckCoverage = state;
-
-const fmt = new Intl.NumberFormat("zh-CN");
-const num = (v) => (v === null || v === undefined ? "—" : fmt.format(v));
-const dec = (v, n = 3) => (v === null || v === undefined || Number.isNaN(v) ? "—" : Number(v).toFixed(n));
-const pct = (v) => (v === null || v === undefined ? "—" : (v * 100).toFixed(0) + "%");
-const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-
-async function getJson(url) {
-  const response = await fetch(url);
-  if (!response.ok) {
-    let detail = `${response.status}`;
-    try {
-      const body = await response.json();
-      detail = typeof body.detail === "string" ? body.detail : body.detail?.message || JSON.stringify(body.detail);
-    } catch (_) { /* not JSON */ }
-    const err = new Error(detail);
-    err.status = response.status;
-    throw err;
-  }
-  return response.json();
-}
 
 function showMessage(text) {
   const el = document.getElementById("message");
@@ -197,7 +176,10 @@ function renderReplacementTable(pane, unitMap, townName, byId) {
   }
   if (!rows.length) {
     const tr = document.createElement("tr");
-    tr.innerHTML = '<td colspan="6">该单元没有备选房屋。</td>';
+    const td = document.createElement("td");
+    td.colSpan = 6;
+    td.textContent = "该单元没有备选房屋。";
+    tr.appendChild(td);
     body.appendChild(tr);
   }
 }
@@ -219,7 +201,7 @@ function renderVerdict(pane, unitReport, overall) {
     ["覆盖乡镇（街道）", `${num(unitReport.townships_covered)} / ${num(unitReport.townships_with_hazard)} 个有隐患房屋的乡镇`],
     ["空间均衡度（越小越均衡）", dec(unitReport.balance)],
     ["简单随机抽样参照", `均值 ${dec(unitReport.srs_balance_mean)}（5%–95%：${dec(unitReport.srs_balance_p05)}–${dec(unitReport.srs_balance_p95)}）`],
-    ["优于简单随机样本", pct(unitReport.balance_percentile)],
+    ["优于简单随机样本", pct(unitReport.balance_percentile, 0)],
   ];
   for (const [k, v] of items) {
     const div = document.createElement("div");

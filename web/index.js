@@ -1,29 +1,32 @@
-// Renders what the server says; no business logic here.
-async function getJson(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: ${response.status}`);
-  return response.json();
+// The start page: who is logged in and what their role does (the tasks come from /api/v1/me).
+import { me } from "/web/api.js";
+import { el, say, showUser } from "/web/dom.js";
+
+function showTasks(tasks) {
+  const list = document.getElementById("tasks");
+  list.replaceChildren(
+    ...tasks.map((t) =>
+      el("li", {}, el("a", { href: t.href },
+        el("span", { className: "task-title", text: t.title }),
+        el("span", { className: "task-description", text: t.description }),
+      )),
+    ),
+  );
 }
 
-getJson("/healthz").then((h) => {
-  const el = document.getElementById("health");
-  el.className = h.schema_current ? "ok" : "bad";
-  el.textContent = `正常 · PostGIS ${h.postgis} · 数据库版本 ${h.schema_revision} · 行政区划 ${h.divisions} 条`;
-}).catch(() => {
-  const el = document.getElementById("health");
-  el.className = "bad";
-  el.textContent = "数据库不可用，请检查服务日志。";
-});
+async function start() {
+  const who = await me();
+  showUser(who);
+  document.getElementById("who-name").textContent = who.name;
+  document.getElementById("who-organisation").textContent = who.organisation;
+  document.getElementById("who-role").textContent = who.role_label;
+  document.getElementById("who-scope").textContent = who.scope_label;
+  document.getElementById("who-username").textContent = who.username;
+  showTasks(who.tasks);
+  document.body.dataset.state = "ready";
+}
 
-getJson("/api/v1/datasets").then((rows) => {
-  const body = document.querySelector("#datasets tbody");
-  for (const d of rows) {
-    const tr = document.createElement("tr");
-    for (const value of [d.name + (d.synthetic ? "（合成数据）" : ""), d.version, d.licence, d.crs, d.vintage]) {
-      const td = document.createElement("td");
-      td.textContent = value;
-      tr.appendChild(td);
-    }
-    body.appendChild(tr);
-  }
+start().catch((err) => {
+  say(document.getElementById("message"), `加载失败：${err.message}`);
+  document.body.dataset.state = "error";
 });

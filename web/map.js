@@ -1,7 +1,7 @@
 // The leaders' provincial hazard map. Everything shown comes from the service: divisions with their
 // figures (/api/v1/map/divisions), key figures (/api/v1/map/summary), hazardous houses as vector tiles,
 // sites and their radii, and every Chinese label from /api/v1/vocabulary. This file only draws.
-"use strict";
+import { esc, getJson, num, pct } from "/web/api.js";
 
 // Leaflet.VectorGrid 1.3.0 calls L.DomEvent.fakeStop, which Leaflet 1.8 removed (Leaflet.VectorGrid
 // issue #274, fixed upstream in PR #288 but not released). This replaces the canvas tile renderer's
@@ -71,17 +71,6 @@ const state = {
   features: null,
   breaks: null,
 };
-
-const fmt = new Intl.NumberFormat("zh-CN");
-const num = (v) => (v === null || v === undefined ? "—" : fmt.format(v));
-const pct = (v) => (v === null || v === undefined ? "—" : (v * 100).toFixed(1) + "%");
-const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-
-async function getJson(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: ${response.status}`);
-  return response.json();
-}
 
 function label(enumName, code) {
   if (code === null || code === undefined) return "—";

@@ -1,22 +1,102 @@
-"""What the browser loads: the pages and assets in ``web/``, served by the service itself (no CDN)."""
+"""What the browser loads: the pages at clean URLs, and the assets in ``web/`` (served by the service, no CDN).
+
+Each page is one route declaring the permission it needs (``service.accounts.deps.page``): an anonymous
+browser is sent to ``/login``, a user who must change a password to ``/password``, and a role without the
+permission gets the Chinese refusal (403). The pages themselves are plain HTML that load one ES module each;
+everything they show comes from the API. The ``/web`` mount serves only assets (scripts, styles, images,
+vendored libraries): an ``.html`` file there is 404, so no page can be opened past its permission.
+"""
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
-from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.types import Scope
+
+from service.accounts.deps import Public, page
+from service.accounts.roles import ROLE_LABELS, SCOPE_RULES, Permission, Role
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
+PAGE_SUFFIXES = (".html", ".htm")
+# A page can hold personal data (names, first passwords): never kept by the browser or a proxy, so that
+# after logout the back button shows nothing.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+ROLE_OPTIONS = "<!-- role options -->"
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/")
-def index() -> FileResponse:
-    """The start page (Chinese)."""
-    return FileResponse(WEB_DIR / "index.html", media_type="text/html; charset=utf-8")
+def _html(name: str, replacements: dict[str, str] | None = None) -> HTMLResponse:
+    text = (WEB_DIR / name).read_text(encoding="utf-8")
+    for marker, value in (replacements or {}).items():
+        text = text.replace(marker, value)
+    return HTMLResponse(text, headers=NO_STORE)
 
 
-static = StaticFiles(directory=WEB_DIR)
+def role_options() -> str:
+    """The role choices of the accounts form, from the one table of roles (labels and scope rules)."""
+    return "\n".join(
+        f'<option value="{escape(role.value)}" data-scope="{escape(SCOPE_RULES[role])}">'
+        f"{escape(ROLE_LABELS[role])}</option>"
+        for role in Role
+    )
+
+
+@router.get("/login", dependencies=[Public])
+def login_page() -> HTMLResponse:
+    """The login form; after login the browser goes to ``next`` (or to /password when a change is due)."""
+    return _html("login.html")
+
+
+@router.get("/password", dependencies=[Depends(page(Permission.SELF))])
+def password_page() -> HTMLResponse:
+    """Change one's own password (a first or reset password must be changed here before anything else)."""
+    return _html("password.html")
+
+
+@router.get("/", dependencies=[Depends(page(Permission.READ))])
+def start_page() -> HTMLResponse:
+    """The start page: who is logged in, and the tasks of their role."""
+    return _html("index.html")
+
+
+@router.get("/about", dependencies=[Depends(page(Permission.READ))])
+def about_page() -> HTMLResponse:
+    """Service health, data sources and their provenance, the API's addresses."""
+    return _html("about.html")
+
+
+@router.get("/map", dependencies=[Depends(page(Permission.READ))])
+def map_page() -> HTMLResponse:
+    """The hazard map of the caller's scope."""
+    return _html("map.html")
+
+
+@router.get("/coverage", dependencies=[Depends(page(Permission.DRAWS_READ))])
+def coverage_page() -> HTMLResponse:
+    """The planners' coverage view of a draw."""
+    return _html("coverage.html")
+
+
+@router.get("/accounts", dependencies=[Depends(page(Permission.ACCOUNTS))])
+def accounts_page() -> HTMLResponse:
+    """Account administration (provincial office): list, create, disable, reset passwords."""
+    return _html("accounts.html", {ROLE_OPTIONS: role_options()})
+
+
+class AssetFiles(StaticFiles):
+    """``web/`` without its pages: scripts, styles, images and vendored libraries; ``*.html`` is 404."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:  # noqa: D102
+        if path.lower().endswith(PAGE_SUFFIXES):
+            raise HTTPException(status_code=404)
+        return await super().get_response(path, scope)
+
+
+static = AssetFiles(directory=WEB_DIR)

@@ -1,4 +1,7 @@
-"""What each role does, as the start page lists it (Chinese): the pages and API it works with."""
+"""What each role does, as the start page lists it (Chinese): the pages and API it works with.
+
+One's own account (the password page, logout) is on every start page beside the name, not a task.
+"""
 
 from __future__ import annotations
 
@@ -13,15 +16,14 @@ _DRAWS = Link(
     title="抽样方案与抽样", href="/api/v1/draws", description="方案、县区抽取、房屋抽取、发布、复核"
 )
 _IMPORTS = Link(title="数据导入", href="/docs#/imports", description="导入房屋排查数据、敏感场所、乡镇边界")
-_ACCOUNT = Link(title="我的账户", href="/password", description="修改密码")
 
 TASKS: dict[Role, list[Link]] = {
-    Role.PROVINCE: [_DRAWS, _COVERAGE, _IMPORTS, _ACCOUNTS, _AUDIT, _MAP, _ACCOUNT],
-    Role.CITY: [_MAP, _ACCOUNT],
-    Role.COUNTY: [_MAP, _ACCOUNT],
-    Role.FIRM: [_DRAWS, _COVERAGE, _MAP, _ACCOUNT],
-    Role.INSPECTOR: [_MAP, _ACCOUNT],
-    Role.LEADER: [_MAP, _ACCOUNT],
+    Role.PROVINCE: [_DRAWS, _COVERAGE, _IMPORTS, _ACCOUNTS, _AUDIT, _MAP],
+    Role.CITY: [_MAP],
+    Role.COUNTY: [_MAP],
+    Role.FIRM: [_DRAWS, _COVERAGE, _MAP],
+    Role.INSPECTOR: [_MAP],
+    Role.LEADER: [_MAP],
 }
 
 

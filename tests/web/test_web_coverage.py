@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import urlparse
 
 from tests.conftest import assert_rendered
+from tests.web.checks import assert_clean
 
 UNIT = "620102"  # 城关区, in the 2024 preset's fixed units
 
 
-def _draw(request, base: str, plan_id: int, seed: str) -> int:
-    draw = request.post(base + "/api/v1/draws", data={"plan_id": plan_id, "seed": seed})
+def _draw(request, base: str, headers: dict, plan_id: int, seed: str) -> int:
+    draw = request.post(base + "/api/v1/draws", data={"plan_id": plan_id, "seed": seed}, headers=headers)
     assert draw.status == 201, draw.text()
     draw_id = draw.json()["id"]
-    houses = request.post(base + f"/api/v1/draws/{draw_id}/houses", data={})
+    houses = request.post(base + f"/api/v1/draws/{draw_id}/houses", data={}, headers=headers)
     assert houses.ok, houses.text()
     return draw_id
 
@@ -24,11 +24,11 @@ def test_coverage_view_shows_sample_replacements_verdict_and_a_comparison(
     demo_page, demo_live_server, tmp_path
 ):
     page, base = demo_page, demo_live_server
-    api = page.request
-    plan = api.post(base + "/api/v1/plans/presets/gansu-2024")
+    api, token = page.request, page.account.headers  # writes from the test go with the account's API token
+    plan = api.post(base + "/api/v1/plans/presets/gansu-2024", headers=token)
     assert plan.ok, plan.text()
-    first = _draw(api, base, plan.json()["id"], "2024-10-21 测试 A")
-    second = _draw(api, base, plan.json()["id"], "2024-10-21 测试 B")
+    first = _draw(api, base, token, plan.json()["id"], "2024-10-21 测试 A")
+    second = _draw(api, base, token, plan.json()["id"], "2024-10-21 测试 B")
 
     unit_map = api.get(base + f"/api/v1/draws/{first}/units/{UNIT}/map").json()
     roles = [f["properties"]["role"] for f in unit_map["frame"]["features"]]
@@ -37,11 +37,12 @@ def test_coverage_view_shows_sample_replacements_verdict_and_a_comparison(
     used = api.post(
         base + f"/api/v1/draws/{first}/replacements",
         data={"house_id": replaced["house_id"], "reason": "locked", "actor": "测试"},
+        headers=token,
     )
     assert used.ok, used.text()
     replacement_id = used.json()["replacement_house_id"]
 
-    page.goto(base + f"/web/coverage.html?draw={first}&compare={second}&unit={UNIT}")
+    page.goto(base + f"/coverage?draw={first}&compare={second}&unit={UNIT}")
     page.wait_for_selector("body[data-state=ready]")
     panes = page.locator(".pane")
     assert panes.count() == 2
@@ -66,7 +67,7 @@ def test_coverage_view_shows_sample_replacements_verdict_and_a_comparison(
     assert survey[replacement_id] in used_row.inner_text()
 
     # The server's verdict and balance figures.
-    page.wait_for_function("document.querySelectorAll('.pane[data-coverage=ready]').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('.pane[data-coverage=ready]').length === 2")
     report = api.get(base + f"/api/v1/draws/{first}/coverage?replicates=50").json()
     unit_report = next(u for u in report["units"] if u["unit_code"] == UNIT)
     assert one.locator(".verdict-text").inner_text() == unit_report["verdict_zh"]
@@ -83,8 +84,7 @@ def test_coverage_view_shows_sample_replacements_verdict_and_a_comparison(
     )
     assert abs(centre[0] - 36.05) < 1e-6 and abs(centre[1] - 103.85) < 1e-6 and centre[2] == 14
 
-    hosts = {urlparse(u).netloc for u in page.requests_made if not u.startswith("data:")}
-    assert hosts == {urlparse(base).netloc}
+    assert_clean(page, base)
     shot = page.screenshot(full_page=True)
     (tmp_path / "coverage.png").write_bytes(shot)
     if out := os.environ.get("SPOTCHECK_SCREENSHOTS"):
@@ -93,6 +93,7 @@ def test_coverage_view_shows_sample_replacements_verdict_and_a_comparison(
 
 
 def test_coverage_view_without_draws_says_so(demo_page, demo_live_server):
-    demo_page.goto(demo_live_server + "/web/coverage.html")
+    demo_page.goto(demo_live_server + "/coverage")
     demo_page.wait_for_selector("body[data-state=ready]")
     assert "尚无抽样" in demo_page.locator("#message").inner_text()
+    assert_clean(demo_page, demo_live_server)

@@ -1,0 +1,39 @@
+// Building a page's elements from data, always as text (never parsed as HTML), and the header every
+// logged-in page shares: who is logged in, and the logout button.
+
+import { logout } from "/web/api.js";
+
+/**
+ * A new element: `props` sets `className`, `text` (textContent), `dataset`, and any other property or
+ * attribute (`href`, `type`, ...); `children` are elements or strings (added as text).
+ */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null) continue;
+    if (key === "text") node.textContent = value;
+    else if (key === "className") node.className = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key in node) node[key] = value;
+    else node.setAttribute(key, value);
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
+  return node;
+}
+
+/** Show `text` in the message box `node` (hidden when empty); `kind` is "error", "ok" or "info". */
+export function say(node, text, kind = "error") {
+  node.textContent = text || "";
+  node.dataset.kind = kind;
+  node.hidden = !text;
+}
+
+/** Fill the header's user box (#user) for the logged-in caller and wire its logout button. */
+export function showUser(who) {
+  const box = document.getElementById("user");
+  if (!box) return;
+  box.querySelector(".user-name").textContent = who.name;
+  box.querySelector(".user-role").textContent = `${who.role_label} · ${who.scope_label}`;
+  box.querySelector(".logout").addEventListener("click", () => logout());
+  box.hidden = false;
+}
