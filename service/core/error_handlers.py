@@ -8,12 +8,13 @@ stack trace or a server path: it is logged with its request id and answered with
 
 from __future__ import annotations
 
+import html
 import logging
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -79,6 +80,18 @@ def _describe(error: dict) -> tuple[str, str]:
     return f"{place} {field}：{zh}", f"{'.'.join(loc)}: {error.get('msg', kind)}"
 
 
+def _refusal_page(exc: SpotcheckError) -> str:
+    """A plain Chinese page for a browser refused a page (no script: the message is escaped text)."""
+    title = "无权访问" if exc.status_code == 403 else "未找到"
+    return (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{title}</title><link rel="stylesheet" href="/web/style.css"></head><body><main>'
+        f"<h1>{title}</h1><p>{html.escape(exc.message)}</p>"
+        '<p><a href="/">返回首页</a></p></main></body></html>'
+    )
+
+
 def _body(code: str, message: str, message_en: str, **extra) -> dict:
     return {"code": code, "message": message, "message_en": message_en, **extra}
 
@@ -96,6 +109,8 @@ def install(app: FastAPI) -> None:
             return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
         if isinstance(exc, PasswordChangeRequired) and wants_page:
             return RedirectResponse("/password", status_code=303)
+        if wants_page and exc.status_code in (403, 404):
+            return HTMLResponse(_refusal_page(exc), status_code=exc.status_code)
         return JSONResponse(exc.to_dict(), status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)
