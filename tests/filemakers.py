@@ -357,3 +357,133 @@ def bowtie() -> BaseGeometry:
 def square(x: float = 103.8, y: float = 36.0, size: float = 0.05) -> BaseGeometry:
     """A valid square polygon with its lower-left corner at (x, y)."""
     return shapely.box(x, y, x + size, y + size)
+
+
+# --------------------------------------------------------------------------------------------------
+# Hostile files: raw workbooks, zips that unpack too far or lie about their sizes, cut .dbf field names
+
+
+def write_raw_xlsx(
+    path: Path,
+    cells: Sequence[Sequence[object]],
+    *,
+    dimension: str | None = None,
+    declared_strings: int | None = None,
+    raw: dict[str, bytes] | None = None,
+    inline_strings: bool = False,
+) -> Path:
+    """A minimal workbook written by hand: text cells through sharedStrings.xml (or, with
+    ``inline_strings``, in the sheet itself), numbers inline.
+
+    ``dimension`` writes ``<dimension ref=...>`` (none by default); ``declared_strings`` is what
+    ``<sst count uniqueCount>`` claims (the truth by default); ``raw`` replaces, in the XML, each marker
+    text of a cell by literal bytes (a NUL, ``&#0;``), which no XML library would write.
+    """
+    from xml.sax.saxutils import escape
+
+    strings: dict[str, int] = {}
+    rows_xml = []
+    for row_no, values in enumerate(cells, 1):
+        row = []
+        for col_no, value in enumerate(values, 1):
+            ref = f"{_column_letter(col_no)}{row_no}"
+            if value is None:
+                continue
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                row.append(f'<c r="{ref}"><v>{value!r}</v></c>')
+            elif inline_strings:
+                row.append(f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>')
+            else:
+                index = strings.setdefault(str(value), len(strings))
+                row.append(f'<c r="{ref}" t="s"><v>{index}</v></c>')
+        rows_xml.append(f'<row r="{row_no}">{"".join(row)}</row>')
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    declared = len(strings) if declared_strings is None else declared_strings
+    sheet = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}">'
+             + (f'<dimension ref="{dimension}"/>' if dimension else "")
+             + f'<sheetData>{"".join(rows_xml)}</sheetData></worksheet>')  # fmt: skip
+    shared = (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{main}" count="{declared}" '
+              f'uniqueCount="{declared}">' + "".join(f"<si><t>{escape(s)}</t></si>" for s in strings) + "</sst>")  # fmt: skip
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override '
+            'PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType='
+            '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName='
+            '"/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+            'sharedStrings+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+            f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+            f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
+            f'Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+        ),
+        "xl/worksheets/sheet1.xml": sheet,
+        "xl/sharedStrings.xml": shared,
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            content = text.encode("utf-8")
+            for marker, literal in (raw or {}).items():
+                content = content.replace(marker.encode("utf-8"), literal)
+            archive.writestr(name, content)
+    return path
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def add_zip_member(path: Path, name: str, content: bytes) -> Path:
+    """Add one (deflated) member to an existing zip or .xlsx: 20 MB of zeros make a zip bomb of 20 kB."""
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, content)
+    return path
+
+
+def claim_zip_size(path: Path, member: str, size: int) -> Path:
+    """Make the zip's headers (local and central) claim ``size`` unpacked bytes for ``member``: a lie."""
+    data = bytearray(path.read_bytes())
+    encoded = member.encode("utf-8")
+    # (signature, offset of the unpacked size, of the name's length, of the name) in each kind of header
+    for signature, size_at, length_at, name_at in ((b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46)):
+        at = data.find(signature)
+        while at >= 0:
+            length = int.from_bytes(data[at + length_at : at + length_at + 2], "little")
+            if bytes(data[at + name_at : at + name_at + length]) == encoded:
+                data[at + size_at : at + size_at + 4] = size.to_bytes(4, "little")
+            at = data.find(signature, at + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def rename_dbf_fields(shp: Path, names: dict[str, bytes]) -> Path:
+    """Rename .dbf fields to raw bytes (at most 10): a UTF-8 name cut inside a character, as some tools
+    write it. Write the shapefile with ASCII placeholder names first (``{"F1": b"..."}``)."""
+    dbf = shp.with_suffix(".dbf")
+    data = bytearray(dbf.read_bytes())
+    header_length = int.from_bytes(data[8:10], "little")
+    for offset in range(32, header_length - 1, 32):
+        if data[offset] == 0x0D:
+            break
+        name = bytes(data[offset : offset + 11]).split(b"\x00", 1)[0].decode("utf-8", errors="replace")
+        if name in names:
+            data[offset : offset + 11] = names[name][:10].ljust(11, b"\x00")
+    dbf.write_bytes(bytes(data))
+    return shp

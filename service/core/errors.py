@@ -70,3 +70,10 @@ class RateLimited(SpotcheckError):
 
     status_code = 429
     code = "rate_limited"
+
+
+class TooLarge(SpotcheckError):
+    """An upload, or what it unpacks to, beyond the configured limits (``settings.security``)."""
+
+    status_code = 413
+    code = "too_large"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -27,17 +28,24 @@ class BBox:
 
     @classmethod
     def parse(cls, value: str | None) -> BBox | None:
-        """Parse 'min_lon,min_lat,max_lon,max_lat'."""
+        """Parse 'min_lon,min_lat,max_lon,max_lat': finite degrees, lon within ±180, lat within ±90."""
         if value is None:
             return None
         try:
             parts = [float(v) for v in value.split(",")]
         except ValueError:
             parts = []
-        if len(parts) != 4 or parts[0] >= parts[2] or parts[1] >= parts[3]:
+        if (
+            len(parts) != 4
+            or not all(math.isfinite(p) for p in parts)  # nan and inf parse as floats
+            or not (-180 <= parts[0] < parts[2] <= 180 and -90 <= parts[1] < parts[3] <= 90)
+        ):
+            shown = value[:100]
             raise InvalidInput(
-                f"bbox “{value}”无效：应为 最小经度,最小纬度,最大经度,最大纬度（CGCS2000），如 103.7,36.0,103.9,36.1。",
-                f"Invalid bbox {value!r}: expected min_lon,min_lat,max_lon,max_lat, e.g. 103.7,36.0,103.9,36.1.",
+                f"bbox “{shown}”无效：应为 最小经度,最小纬度,最大经度,最大纬度（CGCS2000，经度 -180～180，纬度 -90～90，"
+                "最小值小于最大值），如 103.7,36.0,103.9,36.1。",
+                f"Invalid bbox {shown!r}: expected min_lon,min_lat,max_lon,max_lat with lon in -180..180 and lat "
+                "in -90..90, each minimum below its maximum, e.g. 103.7,36.0,103.9,36.1.",
             )
         return cls(*parts)
 

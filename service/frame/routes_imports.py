@@ -13,6 +13,7 @@ from service.accounts.deps import Permit
 from service.accounts.roles import Permission
 from service.core.db import EngineDep, SessionDep
 from service.core.errors import NotFound
+from service.core.settings import SettingsDep
 from service.core.uploads import saved_upload
 from service.frame.importing.fields import Kind
 from service.frame.importing.pipeline import import_file
@@ -27,12 +28,14 @@ Importer = Permit(Permission.IMPORT)
     summary="Import a file (houses, sites or townships)",
     responses={
         200: {"description": "Imported"},
+        413: {"description": "Nothing imported: the file, or what it unpacks to, is beyond the limits"},
         422: {"description": "Nothing imported; the report says why"},
     },
 )
 def upload(
     principal: Importer,
     engine: EngineDep,
+    settings: SettingsDep,
     kind: Kind,
     file: Annotated[
         UploadFile, File(description=".xlsx, .csv (UTF-8/GBK), .geojson, .gpkg, or a zipped .shp")
@@ -43,9 +46,13 @@ def upload(
     mapping: Annotated[UploadFile | None, File(description="JSON mapping of other header spellings")] = None,
 ) -> JSONResponse:
     """Import one file. A file with any error changes nothing and answers 422 with the row-level report."""
-    with saved_upload(file) as path, saved_upload(mapping) if mapping else nullcontext() as mapping_path:
-        result = import_file(engine, kind, path, crs=crs, layer=layer, encoding=encoding,
-                             mapping_file=mapping_path, filename=file.filename, actor=principal.actor)  # fmt: skip
+    limits = settings.security
+    with (
+        saved_upload(file, limits) as path,
+        saved_upload(mapping, limits, unzip=False) if mapping else nullcontext() as mapping_path,
+    ):
+        result = import_file(engine, kind, path, crs=crs, layer=layer, encoding=encoding, mapping_file=mapping_path,
+                             filename=file.filename, actor=principal.actor, limits=limits)  # fmt: skip
     return JSONResponse(result.summary(), status_code=200 if result.committed else 422)
 
 

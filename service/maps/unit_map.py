@@ -30,6 +30,14 @@ LEAFLET = Path(__file__).resolve().parents[2] / "web" / "vendor" / "leaflet"
 SITE_COLORS = {"college": "#6a3d9a", "school": "#1f78b4", "kindergarten": "#33a02c", "hospital": "#e31a1c"}
 
 
+def _text(value: object) -> str:
+    """Text from the database (much of it from imported files) for a place that takes HTML: Leaflet inserts
+    tooltips, popups and layer names as HTML, and folium writes tooltips into a JavaScript template literal
+    (`...${}...`), so its backquote, dollar and backslash become entities too. Shown as the text it is."""
+    escaped = html.escape(str(value), quote=True)
+    return escaped.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
 class OfflineMap(folium.Map):
     """A folium Map that needs Leaflet only, from the vendored copy (inlined when rendered)."""
 
@@ -69,7 +77,7 @@ def unit_map_html(session: Session, unit: str, draw_id: int | None = None) -> st
     m = OfflineMap(location=[(south + north) / 2, (west + east) / 2], zoom_start=9, tiles=None, max_zoom=18,
                    prefer_canvas=True, control_scale=True)  # fmt: skip
     m.fit_bounds([[south, west], [north, east]])
-    folium.GeoJson(json.loads(boundary), name=f"{name}边界", style_function=lambda _: {
+    folium.GeoJson(json.loads(boundary), name=f"{_text(name)}边界", style_function=lambda _: {
         "color": "#333", "weight": 2, "fill": False}).add_to(m)  # fmt: skip
     towns = session.execute(
         text("SELECT name, synthetic, ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, 0.0003), 6) FROM division "
@@ -79,7 +87,7 @@ def unit_map_html(session: Session, unit: str, draw_id: int | None = None) -> st
     synthetic = False
     for town, is_synthetic, geom in towns:
         synthetic |= is_synthetic
-        folium.GeoJson(json.loads(geom), tooltip=town + ("（合成边界）" if is_synthetic else ""), style_function=lambda _: {
+        folium.GeoJson(json.loads(geom), tooltip=_text(town) + ("（合成边界）" if is_synthetic else ""), style_function=lambda _: {
             "color": "#888", "weight": 1, "fillColor": "#f2efe9", "fillOpacity": 0.4}).add_to(layer)  # fmt: skip
     layer.add_to(m)
 
@@ -94,7 +102,7 @@ def unit_map_html(session: Session, unit: str, draw_id: int | None = None) -> st
         features.append({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [x, y]},
-            "properties": {"编码": code, "地址": address or "", "整治状态": RectificationStatus(status).label,
+            "properties": {"编码": _text(code), "地址": _text(address or ""), "整治状态": RectificationStatus(status).label,
                            "隐患等级": HazardGrade(grade).label, "数据": "合成" if is_synthetic else "导入",
                            "color": STATUS_COLORS[status]},
         })  # fmt: skip
@@ -114,7 +122,7 @@ def unit_map_html(session: Session, unit: str, draw_id: int | None = None) -> st
     layer = folium.FeatureGroup(name=f"学校、幼儿园等（{len(sites)} 处）", show=False)
     for kind, site, x, y in sites:
         folium.Circle([y, x], radius=radius[kind], color=SITE_COLORS[kind], weight=1, fill=True, fill_opacity=0.08,
-                      tooltip=f"{site}（{SiteKind(kind).label}，半径 {radius[kind]:.0f} 米）").add_to(layer)  # fmt: skip
+                      tooltip=f"{_text(site)}（{SiteKind(kind).label}，半径 {radius[kind]:.0f} 米）").add_to(layer)  # fmt: skip
     layer.add_to(m)
 
     if draw_id is not None:
@@ -132,7 +140,7 @@ def unit_map_html(session: Session, unit: str, draw_id: int | None = None) -> st
             sample = role == "sample"
             folium.CircleMarker([y, x], radius=7 if sample else 5, color="#000", weight=2 if sample else 1,
                                 fill=sample, fill_color="#ffd700", fill_opacity=1,
-                                tooltip=f"{'样本' if sample else '备选'} {position}：{code}").add_to(layer)  # fmt: skip
+                                tooltip=f"{'样本' if sample else '备选'} {position}：{_text(code)}").add_to(layer)  # fmt: skip
         layer.add_to(m)
 
     folium.LayerControl(collapsed=False).add_to(m)
@@ -152,7 +160,7 @@ def unit_map_html(session: Session, unit: str, draw_id: int | None = None) -> st
 .sc-synthetic{{position:fixed;top:52px;left:50px;z-index:1000;background:#fff3cd;color:#8a6d3b;padding:6px 10px;
   border-radius:4px;font:14px "WenQuanYi Zen Hei",sans-serif}}
 </style>
-<div class="sc-title">{html.escape(city)} {html.escape(name)} 自建房隐患分布图{note}</div>
+<div class="sc-title">{_text(city)} {_text(name)} 自建房隐患分布图{note}</div>
 <div class="sc-legend"><b>整治状态</b>{legend}<div style="margin-top:4px;color:#666">坐标系 CGCS2000</div></div>
 {banner}"""))  # fmt: skip
     return _inline(m.get_root().render())

@@ -13,7 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from geo import enums
-from service.core.errors import InvalidInput
+from service.core.errors import InvalidInput, TooLarge
 
 
 class Kind(StrEnum):
@@ -180,18 +180,78 @@ class Mapping:
         return self.columns.get(name)
 
 
+#: The largest mapping file read (a few hundred spellings take a few kB).
+MAPPING_MAX_BYTES = 1 << 20
+MAPPING_SHAPE = '{"columns": {"表头": "field"}, "values": {"field": {"写法": "code"}}}'
+
+
+def _bad_mapping(problem_zh: str, problem_en: str) -> InvalidInput:
+    return InvalidInput(
+        f"映射文件无法使用：{problem_zh}。映射文件须为 UTF-8 编码的 JSON 对象，形如 {MAPPING_SHAPE}"
+        "（“values” 可省略；字段名见导入说明 docs/importing.md）。",
+        f"The mapping file cannot be used: {problem_en}. It must be a UTF-8 JSON object shaped like "
+        f'{{"columns": {{"header": "field"}}, "values": {{"field": {{"spelling": "code"}}}}}} ("values" optional).',
+    )
+
+
+def _text_map(value: object, where_zh: str, where_en: str) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise _bad_mapping(
+            f"{where_zh}应为对象（{{…}}），却是{_json_kind(value)}", f"{where_en} must be an object"
+        )
+    for key, item in value.items():
+        if not isinstance(item, str) or not item.strip():
+            raise _bad_mapping(
+                f"{where_zh}中“{key}”对应的应为文本，却是{_json_kind(item)}",
+                f"{where_en}[{key!r}] must be text",
+            )
+    return dict(value)
+
+
+def _json_kind(value: object) -> str:
+    kinds = ((bool, "真假值"), (int, "数字"), (float, "数字"), (str, "文本"), (list, "列表"), (dict, "对象"))
+    return next((zh for kind, zh in kinds if isinstance(value, kind)), "空值（null）")
+
+
 def load_mapping_file(path: Path | None) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    """Read a JSON mapping file: {"columns": {"表头": "field"}, "values": {"field": {"写法": "code"}}}."""
+    """Read a JSON mapping file: {"columns": {"表头": "field"}, "values": {"field": {"写法": "code"}}}.
+
+    Anything else (a list, a number, ``{"columns": [1, 2]}``, invalid JSON, text that is not UTF-8) is an
+    :class:`InvalidInput` that shows the expected shape; a file over 1 MB is :class:`TooLarge`.
+    """
     if path is None:
         return {}, {}
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError) as exc:
-        raise InvalidInput(
-            f"映射文件无法读取：{exc}。映射文件须为 UTF-8 编码的 JSON。",
-            f"The mapping file cannot be read ({exc}); it must be UTF-8 JSON.",
-        ) from exc
-    return dict(data.get("columns", {})), {k: dict(v) for k, v in data.get("values", {}).items()}
+        with open(path, "rb") as raw:
+            content = raw.read(MAPPING_MAX_BYTES + 1)
+    except OSError:
+        raise _bad_mapping("文件无法打开", "the file cannot be opened") from None
+    if len(content) > MAPPING_MAX_BYTES:
+        raise TooLarge(
+            "映射文件超过 1 MB，不像表头映射。请只写需要改名的表头和取值。",
+            "The mapping file is larger than 1 MB; list only the headers and values to rename.",
+        )
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise _bad_mapping("文件不是 UTF-8 编码", "the file is not UTF-8") from None
+    except ValueError as exc:
+        raise _bad_mapping(f"不是有效的 JSON（{exc}）", f"not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise _bad_mapping(
+            f"最外层应为对象（{{…}}），却是{_json_kind(data)}", "the top level must be an object"
+        )
+    unknown = [key for key in data if key not in ("columns", "values")]
+    if unknown:
+        raise _bad_mapping(f"不认识的键“{'、'.join(map(str, unknown))}”", f"unknown keys {unknown}")
+    columns = _text_map(data.get("columns", {}), "“columns”", "columns")
+    values = data.get("values", {})
+    if not isinstance(values, dict):
+        raise _bad_mapping(f"“values”应为对象（{{…}}），却是{_json_kind(values)}", "values must be an object")
+    spellings = {
+        name: _text_map(table, f"“values”中“{name}”", f"values[{name!r}]") for name, table in values.items()
+    }
+    return columns, spellings
 
 
 def resolve_mapping(
@@ -214,6 +274,22 @@ def resolve_mapping(
             raise InvalidInput(
                 f"映射文件中的字段“{name}”不存在。可用字段：{', '.join(by_name)}。",
                 f"The mapping file names an unknown field {name!r}; fields are: {', '.join(by_name)}.",
+            )
+    for name, spellings in (extra_values or {}).items():
+        f = by_name.get(name)
+        if f is None or f.enum is None:
+            vocabularies = "、".join(f.name for f in fields if f.enum is not None)
+            raise InvalidInput(
+                f"映射文件“values”中的字段“{name}”不存在或没有取值表。可写取值的字段：{vocabularies}。",
+                f"The mapping file's values name {name!r}, which is not a field with a vocabulary; "
+                f"fields with one: {vocabularies}.",
+            )
+        codes = {member.value for member in f.enum}
+        wrong = [code for code in spellings.values() if code not in codes]
+        if wrong:
+            raise InvalidInput(
+                f"映射文件中“{name}”的取值代码“{'、'.join(wrong)}”不存在。可用代码：{'、'.join(sorted(codes))}。",
+                f"The mapping file maps {name} onto unknown codes {wrong}; codes are: {', '.join(sorted(codes))}.",
             )
     normalised = {_norm(h): h for h in headers}
     columns: dict[str, str] = {}

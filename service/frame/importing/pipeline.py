@@ -47,10 +47,20 @@ from service.core.bulk import (
     points_ewkb,
     restore_indexes,
 )
+from service.core.errors import InvalidInput
 from service.core.queries import SqlFiles
+from service.core.settings import SecuritySettings
+from service.core.uploads import display_filename
 from service.frame.importing.fields import FIELDS, Kind, Mapping, load_mapping_file, resolve_mapping
 from service.frame.importing.parse import by_unique, check_house_consistency, parse_frame
-from service.frame.importing.readers import DEFAULT_CHUNK_ROWS, FileFormat, ReadError, SourceInfo, open_source
+from service.frame.importing.readers import (
+    DEFAULT_CHUNK_ROWS,
+    Chunk,
+    FileFormat,
+    ReadError,
+    SourceInfo,
+    open_source,
+)
 from service.frame.importing.report import Report
 from service.frame.proximity import refresh_proximity
 from service.maps.tiles import refresh_map_views
@@ -119,16 +129,28 @@ def import_file(
     synthetic: bool = False,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     actor: Actor | None = None,
+    limits: SecuritySettings | None = None,
 ) -> ImportResult:
-    """Import one file of ``kind``; commit only if it has no error (with its audit row, naming ``actor``)."""
+    """Import one file of ``kind``; commit only if it has no error (with its audit row, naming ``actor``).
+
+    ``filename`` is the name the user gave (kept as text only); ``limits`` bound what the file may unpack
+    to (default: the environment's ``SecuritySettings``). An option holding control characters raises
+    :class:`InvalidInput`, a file beyond the limits :class:`~service.core.errors.TooLarge`.
+    """
     started = time.perf_counter()
     path = Path(path)
-    result = ImportResult(kind, filename or path.name, False, Report())
+    for label, option in (
+        ("坐标系（crs）", crs),
+        ("工作表或图层（layer）", layer),
+        ("编码（encoding）", encoding),
+    ):
+        _check_option(label, option)
+    result = ImportResult(kind, display_filename(filename or path.name), False, Report())
     report = result.report
     try:
-        info, chunks = open_source(path, layer=layer, encoding=encoding, chunk_rows=chunk_rows)
+        info, chunks = open_source(path, layer=layer, encoding=encoding, chunk_rows=chunk_rows, limits=limits)
     except ReadError as exc:
-        report.error(None, None, None, _read_code(exc), exc.message)
+        report.error(exc.row, None, None, _read_code(exc), exc.message)
         return result
     result.source = _describe(info)
     extra_columns, extra_values = load_mapping_file(mapping_file)
@@ -168,13 +190,15 @@ def import_file(
                 pending = None
                 try:
                     for chunk in chunks:
+                        if chunk.may_hold_nul:
+                            _refuse_nul(chunk, report)
                         staged = job.encode(job.stage(chunk))
                         result.rows += staged.rows
                         if pending is not None:
                             pending.result()
                         pending = writer.submit(job.write, staged)
                 except ReadError as exc:
-                    report.error(None, None, None, _read_code(exc), exc.message)
+                    report.error(exc.row, None, None, _read_code(exc), exc.message)
                 finally:
                     if pending is not None:
                         pending.result()
@@ -215,6 +239,34 @@ def import_file(
         result.phases["map_overview_refresh"] = time.perf_counter() - mark
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _check_option(label: str, value: str | None) -> None:
+    """A form option (crs, layer, encoding) is one line of plain text."""
+    if value is None:
+        return
+    if len(value) > 200 or any(ord(c) < 32 or c == "\x7f" for c in value):
+        raise InvalidInput(
+            f"参数“{label}”含有空字符（NUL）、换行等控制字符或过长（上限 200 个字符）。请重新填写后再导入。",
+            f"The option {label} holds a NUL, a line break or another control character, or is longer than 200.",
+        )
+
+
+def _refuse_nul(chunk: Chunk, report: Report) -> None:
+    """A NUL in any cell is an error of its row (PostgreSQL stores no NUL); the chunk is cleaned of them so
+    that it can still be staged for the other checks (the import rolls back)."""
+    rows = np.asarray(chunk.row_numbers)
+    for column in chunk.frame.columns:
+        values = chunk.frame[column].to_numpy(dtype=object)
+        hit = np.fromiter((v is not None and "\x00" in v for v in values), dtype=bool, count=len(values))
+        if not hit.any():
+            continue
+        shown, cleaned = values.copy(), values.copy()
+        for i in np.flatnonzero(hit):
+            shown[i], cleaned[i] = values[i].replace("\x00", "␀"), values[i].replace("\x00", "")
+        report.errors_where(hit, rows, column, shown, "bad_character",
+                            f"“{column}”含有空字符（NUL，显示为 ␀），文件可能已损坏或编码不对。请删除该字符后重新导入。")  # fmt: skip
+        chunk.frame[column] = cleaned
 
 
 def _read_code(exc: ReadError) -> str:

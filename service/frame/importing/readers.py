@@ -20,6 +20,7 @@ import json
 import math
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ import shapely
 from pyogrio.raw import open_arrow
 
 from service.core.errors import InvalidInput
+from service.core.settings import SecuritySettings
+from service.frame.importing.limits import check_dimension, check_xlsx, check_zip_file, counted_cells
 
 __all__ = [
     "Chunk",
@@ -54,6 +57,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls / .et (Compound 
 _ZIP_MAGIC = b"PK"
 _DELIMITERS = (",", "\t", ";")
 _DELIMITER_NAMES = {",": "逗号", "\t": "制表符", ";": "分号"}
+_XML_INVALID_TOKEN = 4  # expat: a character XML forbids, such as a raw NUL
+_XML_BAD_CHAR_REF = 14  # expat: "&#0;" and the like
 
 
 class FileFormat(StrEnum):
@@ -98,6 +103,8 @@ class Chunk:
     geometry: np.ndarray | None = None
     #: Row number a person sees for every row (int64, len == len(frame)); blank rows skipped leave gaps.
     row_numbers: np.ndarray | None = field(default=None)
+    #: Whether a cell may hold a NUL character (a CSV with a NUL byte): the importer then looks for them.
+    may_hold_nul: bool = False
 
     def __post_init__(self) -> None:
         if self.row_numbers is None:
@@ -118,6 +125,7 @@ class ReadError(InvalidInput):
     DUPLICATE_HEADER = "duplicate_header"
     UNKNOWN_LAYER = "unknown_layer"
     LAYER_REQUIRED = "layer_required"
+    BAD_CHARACTER = "bad_character"
 
     CODES = frozenset(
         {
@@ -132,15 +140,18 @@ class ReadError(InvalidInput):
             DUPLICATE_HEADER,
             UNKNOWN_LAYER,
             LAYER_REQUIRED,
+            BAD_CHARACTER,
         }
     )
 
-    def __init__(self, reason: str, message: str, message_en: str) -> None:
+    def __init__(self, reason: str, message: str, message_en: str, *, row: int | None = None) -> None:
         if reason not in self.CODES:
             raise ValueError(f"unknown ReadError code {reason!r}")
         super().__init__(message, message_en)
         self.reason = reason
         self.code = reason
+        #: The row a person sees in the file, when the problem is that of one row.
+        self.row = row
 
 
 # --------------------------------------------------------------------------------------------------
@@ -201,6 +212,7 @@ def open_source(
     layer: str | None = None,
     encoding: str | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    limits: SecuritySettings | None = None,
 ) -> tuple[SourceInfo, Iterator[Chunk]]:
     """Open a user file: its description and a lazy stream of chunks of at most ``chunk_rows`` rows.
 
@@ -208,9 +220,11 @@ def open_source(
     encoding of a CSV or a shapefile's .dbf. File-level problems (empty file, no data rows, unknown
     encoding, duplicate headers, ...) raise :class:`ReadError` here, before the stream is returned; a
     problem found further into the file (bad bytes at row 800,000, an unparseable geometry) raises it
-    while iterating.
+    while iterating. A file beyond ``limits`` (a zip or an .xlsx that would unpack too far, too many cells or
+    shared strings) raises :class:`~service.core.errors.TooLarge`.
     """
     path = Path(path)
+    limits = limits or SecuritySettings()
     if chunk_rows < 1:
         raise ValueError("chunk_rows must be at least 1")
     fmt = detect_format(path)
@@ -224,11 +238,15 @@ def open_source(
         raise _empty_file(path)
     if encoding is not None:
         encoding = _normalise_encoding(encoding, path)
+    if path.suffix.lower() == ".zip":
+        check_zip_file(path, limits)
     if fmt is FileFormat.CSV:
         info, chunks = _open_csv(path, encoding, chunk_rows)
     elif fmt is FileFormat.XLSX:
-        info, chunks = _open_xlsx(path, layer, chunk_rows)
+        info, chunks = _open_xlsx(path, layer, chunk_rows, limits)
     else:
+        if fmt is FileFormat.GEOJSON:
+            _refuse_escaped_nul(path)
         info, chunks = _open_gis(path, fmt, layer, encoding, chunk_rows)
     first = next(chunks, None)
     if first is None:
@@ -252,15 +270,47 @@ def _empty_file(path: Path) -> ReadError:
     )
 
 
+#: Encodings a user may name (Python's names for them, after ``codecs.lookup``); GB2312 is read as GBK,
+#: its superset. Other codecs (base64, rot13, ...) are not text encodings of a table.
+ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "gbk": "gbk", "gb2312": "gbk", "gb18030": "gb18030",
+             "big5": "big5", "utf-16": "utf-16", "utf-16-le": "utf-16-le", "utf-16-be": "utf-16-be"}  # fmt: skip
+_ENCODING_LIST = "UTF-8、UTF-8-SIG（带 BOM）、GBK（含 GB2312）、GB18030、BIG5、UTF-16"
+
+
 def _normalise_encoding(encoding: str, path: Path) -> str:
     try:
-        return codecs.lookup(encoding).name
-    except LookupError:
-        raise ReadError(
-            ReadError.BAD_ENCODING,
-            f"不认识的文本编码「{encoding}」。常用的编码有 UTF-8 和 GBK。",
-            f"Unknown text encoding {encoding!r} for {path.name}. Common ones are UTF-8 and GBK.",
-        ) from None
+        name = codecs.lookup(encoding.strip()).name
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
+        name = None
+    if name in ENCODINGS:
+        return ENCODINGS[name]
+    shown = _printable(encoding)[:40]
+    raise ReadError(
+        ReadError.BAD_ENCODING,
+        f"不认识的文本编码「{shown}」。可用的编码：{_ENCODING_LIST}；不填时自动识别 UTF-8 和 GBK。",
+        f"Unknown text encoding {shown!r} for {path.name}. Use one of UTF-8, UTF-8-SIG, GBK (GB2312), "
+        "GB18030, BIG5, UTF-16, or leave it empty to detect UTF-8 and GBK.",
+    )
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters (NUL, newlines) shown as ``?``: for quoting user input."""
+    return "".join("?" if ord(c) < 32 or c == "\x7f" else c for c in text)
+
+
+#: An absolute path in a library's message ("/tmp/spotcheck-upload-x/a.gpkg", "/vsizip//tmp/a.zip/b.shp"):
+#: only the file name is shown to the user.
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])(?:/vsi\w+/)?(?:/[^/\s'\"]+)+/([^/\s'\"]*)")
+
+
+def _scrub(detail: object, path: Path | None = None) -> str:
+    """A library's error message without the server's paths (the file's own folder first: its name may
+    hold spaces)."""
+    text = str(detail)
+    if path is not None:
+        for folder in {str(path.parent), str(path.resolve().parent)}:
+            text = text.replace(folder + "/", "")
+    return _ABSOLUTE_PATH.sub(r"\1", text)
 
 
 def _float_text(value: float) -> str | None:
@@ -320,6 +370,9 @@ def _settle_headers(
 
     ``table`` (CSV/Excel): the row must look like a header. GIS layers may have no attribute at all.
     """
+    for index, name in enumerate(raw, 1):
+        if isinstance(name, str) and "\x00" in name:
+            raise nul_error(path, first_row, f"第 {index} 列的表头", f"the header of column {index}")
     cleaned = [_clean_header(name) for name in raw]
     width = len(cleaned)
     while width and not cleaned[width - 1]:
@@ -355,6 +408,18 @@ def _settle_headers(
             f"{path.name} has duplicate column names: {en}. Rename or remove the extra columns.",
         )
     return names, width
+
+
+def nul_error(path: Path, row: int, where_zh: str = "", where_en: str = "") -> ReadError:
+    """A NUL character in row ``row`` (the database stores no NUL; it is a sign of a damaged file)."""
+    return ReadError(
+        ReadError.BAD_CHARACTER,
+        f"文件「{path.name}」第 {row} 行{where_zh}含有空字符（NUL），文件可能已损坏，或编码不对（如不带 BOM 的 UTF-16）。"
+        "请删除该字符，或用 Excel/WPS 打开后另存为 .xlsx 或“CSV UTF-8”再导入。",
+        f"{path.name}: row {row}{' (' + where_en + ')' if where_en else ''} holds a NUL character; the file "
+        "may be damaged or in another encoding. Remove it, or save the file again as .xlsx or UTF-8 CSV.",
+        row=row,
+    )
 
 
 def _frame(columns: Sequence[str], data: dict[str, np.ndarray] | list[list[str | None]]) -> pd.DataFrame:
@@ -462,8 +527,8 @@ def _open_csv(path: Path, encoding: str | None, chunk_rows: int) -> tuple[Source
     except csv.Error as exc:
         raise ReadError(
             ReadError.UNREADABLE,
-            f"无法读取「{path.name}」的表头（第 1 行）：{exc}。请用 Excel/WPS 打开检查后另存为 CSV。",
-            f"Cannot read the header (line 1) of {path.name}: {exc}. Open it in Excel and save as CSV again.",
+            f"无法读取「{path.name}」的表头（第 1 行）：{_scrub(exc, path)}。请用 Excel/WPS 打开检查后另存为 CSV。",
+            f"Cannot read the header (line 1) of {path.name}: {_scrub(exc, path)}. Open it in Excel and save as CSV again.",
         ) from None
     columns, width = _settle_headers(path, raw_header)
     info = SourceInfo(
@@ -477,7 +542,14 @@ def _open_csv(path: Path, encoding: str | None, chunk_rows: int) -> tuple[Source
         rows=None,
     )
     all_names = columns + [f"未命名列{index}" for index in range(width + 1, len(raw_header) + 1)]
-    return info, _iter_csv(path, encoding, delimiter, columns, all_names, chunk_rows)
+    may_hold_nul = encoding.startswith("utf-16") or _has_nul_byte(path)
+    return info, _iter_csv(path, encoding, delimiter, columns, all_names, chunk_rows, may_hold_nul)
+
+
+def _has_nul_byte(path: Path) -> bool:
+    """Whether the file holds a NUL byte (in UTF-8 and GB18030 only a NUL character is one); a fast scan."""
+    with open(path, "rb") as raw:
+        return any(b"\x00" in block for block in iter(lambda: raw.read(1 << 22), b""))
 
 
 _PANDAS_LINE = re.compile(r"line (\d+), saw (\d+)")
@@ -490,6 +562,7 @@ def _iter_csv(
     columns: list[str],
     all_names: list[str],
     chunk_rows: int,
+    may_hold_nul: bool = False,
 ) -> Iterator[Chunk]:
     reader = pd.read_csv(
         path,
@@ -524,6 +597,7 @@ def _iter_csv(
             next_row += count
             chunk = _text_chunk(block, columns, row_numbers)
             if chunk is not None:
+                chunk.may_hold_nul = may_hold_nul
                 yield chunk
 
 
@@ -540,8 +614,8 @@ def _csv_parse_error(path: Path, exc: Exception, width: int) -> ReadError:
         )
     return ReadError(
         ReadError.UNREADABLE,
-        f"无法读取 CSV 文件「{path.name}」：{exc}。请用 Excel/WPS 打开检查后另存为 CSV。",
-        f"Cannot parse CSV file {path.name}: {exc}. Open it in Excel and save it as CSV again.",
+        f"无法读取 CSV 文件「{path.name}」：{_scrub(exc, path)}。请用 Excel/WPS 打开检查后另存为 CSV。",
+        f"Cannot parse CSV file {path.name}: {_scrub(exc, path)}. Open it in Excel and save it as CSV again.",
     )
 
 
@@ -568,9 +642,10 @@ def _text_chunk(block: pd.DataFrame, columns: list[str], row_numbers: np.ndarray
 # Excel
 
 
-def _open_xlsx(path: Path, sheet: str | None, chunk_rows: int) -> tuple[SourceInfo, Iterator[Chunk]]:
+def _open_xlsx(
+    path: Path, sheet: str | None, chunk_rows: int, limits: SecuritySettings
+) -> tuple[SourceInfo, Iterator[Chunk]]:
     import openpyxl  # deferred: only Excel imports need it
-    from openpyxl.utils.exceptions import InvalidFileException
 
     with open(path, "rb") as raw:
         magic = raw.read(8)
@@ -584,10 +659,14 @@ def _open_xlsx(path: Path, sheet: str | None, chunk_rows: int) -> tuple[SourceIn
         )
     if not magic.startswith(_ZIP_MAGIC):
         raise _unreadable_xlsx(path, "not a zip container")
+    check_xlsx(path, limits)  # before openpyxl unpacks anything
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise _unreadable_xlsx(path, str(exc)) from None
+    except SyntaxError as exc:  # the XML of a part (shared strings, styles) does not parse
+        raise _xlsx_syntax_error(path, exc, None) from None
+    except _XLSX_ERRORS as exc:
+        raise _unreadable_xlsx(path, exc) from None
+    header_row = 0
     try:
         names = list(workbook.sheetnames)
         if sheet is None:
@@ -598,16 +677,20 @@ def _open_xlsx(path: Path, sheet: str | None, chunk_rows: int) -> tuple[SourceIn
             worksheet = workbook[sheet]
         else:
             listed = "、".join(f"“{name}”" for name in names)
+            shown = _printable(sheet)[:100]
             raise ReadError(
                 ReadError.UNKNOWN_LAYER,
-                f"「{path.name}」中没有名为“{sheet}”的工作表。可选的工作表：{listed}。",
-                f"{path.name} has no sheet named {sheet!r}. Sheets: {', '.join(names)}.",
+                f"「{path.name}」中没有名为“{shown}”的工作表。可选的工作表：{listed}。",
+                f"{path.name} has no sheet named {shown!r}. Sheets: {', '.join(names)}.",
             )
-        # The stored dimension ("A1:H100") is often wrong in files from other tools and would cut rows short.
+        check_dimension(worksheet, path.name, limits.xlsx_max_cells)
+        # The stored dimension ("A1:H100") is often wrong in files from other tools and would cut rows short;
+        # the cells are counted as they are read instead.
         worksheet.reset_dimensions()
-        rows = worksheet.iter_rows(min_row=1, values_only=True)
+        rows = counted_cells(
+            worksheet.iter_rows(min_row=1, values_only=True), path.name, limits.xlsx_max_cells
+        )
         header: tuple[Any, ...] | None = None
-        header_row = 0
         for header_row, values in enumerate(rows, 1):  # noqa: B007 - used after the loop
             if any(value is not None and value != "" for value in values):
                 header = values
@@ -615,6 +698,12 @@ def _open_xlsx(path: Path, sheet: str | None, chunk_rows: int) -> tuple[SourceIn
         if header is None:
             raise _empty_file(path)
         columns, width = _settle_headers(path, list(header), first_row=header_row)
+    except SyntaxError as exc:
+        workbook.close()
+        raise _xlsx_syntax_error(path, exc, header_row + 1) from None
+    except _XLSX_ERRORS as exc:
+        workbook.close()
+        raise _unreadable_xlsx(path, exc) from None
     except BaseException:
         workbook.close()
         raise
@@ -628,20 +717,47 @@ def _open_xlsx(path: Path, sheet: str | None, chunk_rows: int) -> tuple[SourceIn
         geometry_type=None,
         rows=None,
     )
-    return info, _iter_xlsx(workbook, rows, header_row, columns, width, chunk_rows)
+    return info, _iter_xlsx(path, workbook, rows, header_row, columns, width, chunk_rows)
 
 
-def _unreadable_xlsx(path: Path, detail: str) -> ReadError:
+def _xlsx_errors() -> tuple[type[BaseException], ...]:
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    # A damaged part, a member whose sizes or CRC do not match (zipfile), a value openpyxl cannot type.
+    return (InvalidFileException, zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, ValueError,
+            TypeError)  # fmt: skip
+
+
+_XLSX_ERRORS = _xlsx_errors()
+
+
+def _unreadable_xlsx(path: Path, detail: object) -> ReadError:
     return ReadError(
         ReadError.UNREADABLE,
         f"无法打开 Excel 文件「{path.name}」，文件可能已损坏或不是 .xlsx 格式。"
         "请在 Excel/WPS 中打开后另存为 .xlsx 再导入。",
-        f"Cannot open the Excel file {path.name} ({detail}); it may be damaged or not .xlsx. "
+        f"Cannot open the Excel file {path.name} ({_scrub(detail, path)}); it may be damaged or not .xlsx. "
         "Open it in Excel and save it as .xlsx again.",
     )
 
 
+def _xlsx_syntax_error(path: Path, exc: SyntaxError, row: int | None) -> ReadError:
+    """XML that does not parse: a character XML forbids (NUL, other control characters) or damage."""
+    if getattr(exc, "code", None) not in (_XML_INVALID_TOKEN, _XML_BAD_CHAR_REF):
+        return _unreadable_xlsx(path, exc)
+    where_zh, where_en = (f"第 {row} 行", f"row {row}") if row else ("中", "the file")
+    return ReadError(
+        ReadError.BAD_CHARACTER,
+        f"Excel 文件「{path.name}」{where_zh}含有 Excel 不允许的字符（如空字符 NUL 或其他控制字符），文件可能已损坏。"
+        "请删除这些字符，或在 Excel/WPS 中打开后另存为 .xlsx 再导入。",
+        f"{path.name}: {where_en} holds a character XML forbids (NUL or another control character); the file "
+        "may be damaged. Remove it, or open the file in Excel and save it as .xlsx again.",
+        row=row,
+    )
+
+
 def _iter_xlsx(
+    path: Path,
     workbook: Any,
     rows: Iterator[tuple[Any, ...]],
     header_row: int,
@@ -651,10 +767,11 @@ def _iter_xlsx(
 ) -> Iterator[Chunk]:
     convert = _value_text
     pad = (None,) * width
+    row_no = header_row
     try:
         batch: list[list[str | None]] = []
         numbers: list[int] = []
-        for row_no, values in enumerate(rows, header_row + 1):
+        for row_no, values in enumerate(rows, header_row + 1):  # noqa: B007 - used after the loop
             if len(values) < width:
                 values = tuple(values) + pad[: width - len(values)]
             cells = [convert(value) for value in values[:width]]
@@ -667,6 +784,10 @@ def _iter_xlsx(
                 batch, numbers = [], []
         if batch:
             yield _list_chunk(columns, batch, numbers)
+    except SyntaxError as exc:  # the rows read so far came out whole: the trouble is in the next one
+        raise _xlsx_syntax_error(path, exc, row_no + 1) from None
+    except _XLSX_ERRORS as exc:
+        raise _unreadable_xlsx(path, exc) from None
     finally:
         workbook.close()
 
@@ -696,7 +817,7 @@ def _zip_shapefile_member(path: Path) -> str:
         raise ReadError(
             ReadError.UNREADABLE,
             f"无法打开压缩包「{path.name}」，文件可能已损坏。请重新打包后再导入。",
-            f"Cannot open the zip archive {path.name} ({exc}); it may be damaged. Zip the files again.",
+            f"Cannot open the zip archive {path.name} ({_scrub(exc, path)}); it may be damaged. Zip the files again.",
         ) from None
     if len(members) == 1:
         return members[0]
@@ -810,43 +931,98 @@ def _cpg_encoding(shapefile: _Shapefile) -> str | None:
         return text
 
 
+def _dbf_field_names(stream: IO[bytes]) -> list[bytes]:
+    """The raw field names of a .dbf (up to 11 bytes each, the format cuts longer ones), its header read."""
+    header = stream.read(32)
+    if len(header) < 32:
+        return []
+    header_length = int.from_bytes(header[8:10], "little")
+    descriptors = stream.read(max(header_length - 32, 0))
+    names = []
+    for offset in range(0, len(descriptors) - 31, 32):
+        if descriptors[offset : offset + 1] == b"\r":
+            break
+        names.append(descriptors[offset : offset + 11].split(b"\x00", 1)[0])
+    return names
+
+
+def _utf8_prefix(name: bytes) -> bool:
+    """Whether ``name`` is UTF-8, allowing a last character cut short (the format cuts names at 10 bytes)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")("strict").decode(name, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _detect_dbf_encoding(shapefile: _Shapefile) -> str:
-    """Strict UTF-8 over the .dbf field names and records (first MB, further while ASCII), else gb18030."""
+    """Strict UTF-8 over the .dbf field names (each may end in a character cut short) and records (first MB,
+    further while ASCII), else gb18030."""
     opened = shapefile.opener(".dbf")
     if opened is None:  # checked by _locate_shapefile
         return "utf-8"
     with opened as stream:
-        header = stream.read(32)
-        if len(header) < 32:
-            return "utf-8"
-        header_length = int.from_bytes(header[8:10], "little")
-        descriptors = stream.read(max(header_length - 32, 0))
-        names = b"".join(
-            descriptors[offset : offset + 11].split(b"\x00", 1)[0]
-            for offset in range(0, len(descriptors) - 31, 32)
-            if descriptors[offset : offset + 1] != b"\r"
-        )
+        names = _dbf_field_names(stream)
+        if not all(_utf8_prefix(name) for name in names):
+            return "gb18030"
         decoder = codecs.getincrementaldecoder("utf-8")("strict")
-        block = names + stream.read(SNIFF_BYTES)
+        block = stream.read(SNIFF_BYTES)
+        ascii_names = all(name.isascii() for name in names)
         while block:
             following = stream.read(SNIFF_BYTES)
             try:
                 decoder.decode(block, final=not following)
             except UnicodeDecodeError:
                 return "gb18030"
-            if not block.isascii():
+            if not (ascii_names and block.isascii()):
                 return "utf-8"
             block = following
     return "utf-8"
 
 
+def _names_cut_in_utf8(shapefile: _Shapefile) -> bool:
+    """Whether a UTF-8 .dbf has a field name that ends in a character cut short (自建房排查编码 is 21 bytes
+    in UTF-8: the format keeps 10, three characters and a third of the fourth)."""
+    opened = shapefile.opener(".dbf")
+    if opened is None:
+        return False
+    with opened as stream:
+        names = _dbf_field_names(stream)
+    return any(not _decodes(name, "utf-8", final=True) for name in names)
+
+
+#: What reading a layer may raise: GDAL's errors, and a field name or value that does not decode.
+_GDAL_ERRORS = (
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+    pyogrio.errors.FieldError,
+    UnicodeDecodeError,
+)
+
+
+def _is_utf8(encoding: str | None) -> bool:
+    try:
+        return encoding is not None and codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+    except LookupError:
+        return False
+
+
 def _gis_unreadable(path: Path, exc: Exception) -> ReadError:
+    if isinstance(exc, UnicodeDecodeError):
+        return ReadError(
+            ReadError.BAD_ENCODING,
+            f"空间数据文件「{path.name}」中有文字不是有效的 {_encoding_label(exc.encoding)} 编码。"
+            "请检查 .cpg 文件所写的编码，或在导入时指定编码（如 GBK），也可用 QGIS 另存为 UTF-8 后再导入。",
+            f"{path.name} holds text that is not valid {exc.encoding}. Check the encoding named in the .cpg "
+            "file, name the encoding (e.g. GBK) when importing, or save the layer as UTF-8 in QGIS.",
+        )
+    detail = _scrub(exc, path)
     return ReadError(
         ReadError.UNREADABLE,
         f"无法读取空间数据文件「{path.name}」，文件可能已损坏或格式不对。"
         "请用 QGIS/ArcGIS 打开检查后重新导出。"
-        f"（详细信息：{exc}）",
-        f"Cannot read the GIS file {path.name}: {exc}. Open it in QGIS/ArcGIS to check, and export it again.",
+        f"（详细信息：{detail}）",
+        f"Cannot read the GIS file {path.name}: {detail}. Open it in QGIS/ArcGIS to check, and export it again.",
     )
 
 
@@ -870,11 +1046,15 @@ def _open_gis(
             used_encoding = _cpg_encoding(shapefile)
             if used_encoding is None:  # no .cpg: GDAL would fall back to ISO-8859-1
                 used_encoding = read_encoding = _detect_dbf_encoding(shapefile)
+        if _is_utf8(used_encoding) and _names_cut_in_utf8(shapefile):
+            # GDAL passes UTF-8 it takes for its own ("UTF-8") through unchanged, and the cut name would not
+            # decode; named "UTF8" it goes through iconv, which drops the character cut short.
+            read_encoding = "UTF8"
     elif fmt is FileFormat.GPKG:
         layer_name = _choose_gpkg_layer(path, layer)
     try:
         meta = pyogrio.read_info(gdal_path, layer=layer_name, encoding=read_encoding)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError) as exc:
+    except _GDAL_ERRORS as exc:
         raise _gis_unreadable(path, exc) from None
     raw_fields = [str(name) for name in meta["fields"]]
     columns, width = _settle_headers(path, raw_fields, table=False)
@@ -896,10 +1076,35 @@ def _open_gis(
     return info, _iter_gis(path, gdal_path, layer_name, read_encoding, raw_fields, columns, chunk_rows)
 
 
+def _refuse_escaped_nul(path: Path) -> None:
+    """GDAL ends a GeoJSON string at an escaped NUL (``\\u0000``) and would keep the rest silently: such a
+    file is refused (a streamed scan; ``\\\\u0000``, an escaped backslash before "u0000", is text)."""
+    needle = b"\\u0000"
+    tail = b""
+    with open(path, "rb") as raw:
+        while block := raw.read(1 << 20):
+            data = tail + block
+            at = data.find(needle)
+            while at >= 0:
+                before = at
+                while before > 0 and data[before - 1] == 0x5C:  # backslashes just before it
+                    before -= 1
+                if (at - before) % 2 == 0:
+                    raise ReadError(
+                        ReadError.BAD_CHARACTER,
+                        f"GeoJSON 文件「{path.name}」的属性中含有空字符（\\u0000），文件可能已损坏。"
+                        "请删除这些字符，或用 QGIS 打开检查后重新导出。",
+                        f"The GeoJSON file {path.name} holds a NUL character (\\u0000) in a property. Remove it, "
+                        "or check the file in QGIS and export it again.",
+                    )
+                at = data.find(needle, at + 1)
+            tail = data[-64:]
+
+
 def _choose_gpkg_layer(path: Path, layer: str | None) -> str:
     try:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
-    except pyogrio.errors.DataSourceError as exc:
+    except _GDAL_ERRORS as exc:
         raise _gis_unreadable(path, exc) from None
     if not layers:
         raise ReadError(
@@ -911,10 +1116,11 @@ def _choose_gpkg_layer(path: Path, layer: str | None) -> str:
         if layer in layers:
             return layer
         listed = "、".join(f"“{name}”" for name in layers)
+        shown = _printable(layer)[:100]
         raise ReadError(
             ReadError.UNKNOWN_LAYER,
-            f"GeoPackage「{path.name}」中没有名为“{layer}”的图层。可选的图层：{listed}。",
-            f"The GeoPackage {path.name} has no layer named {layer!r}. Layers: {', '.join(layers)}.",
+            f"GeoPackage「{path.name}」中没有名为“{shown}”的图层。可选的图层：{listed}。",
+            f"The GeoPackage {path.name} has no layer named {shown!r}. Layers: {', '.join(layers)}.",
         )
     if len(layers) == 1:
         return layers[0]
@@ -963,7 +1169,7 @@ def _iter_gis(
                 )
                 next_row += count
                 yield chunk
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError) as exc:
+    except _GDAL_ERRORS as exc:
         raise _gis_unreadable(path, exc) from None
     except (OSError, pa.ArrowException) as exc:  # GDAL errors inside the stream surface through pyarrow
         raise _gis_unreadable(path, exc) from None
@@ -1014,7 +1220,7 @@ def _decode_geometry(path: Path, batch: pa.RecordBatch, geometry_name: str, firs
                     ReadError.BAD_GEOMETRY,
                     f"「{path.name}」第 {feature} 个要素的几何图形无法解析，文件可能已损坏。"
                     "请用 QGIS/ArcGIS 检查该要素（可删除或重新绘制）后重新导出。",
-                    f"{path.name}: the geometry of feature {feature} cannot be parsed ({exc}); "
+                    f"{path.name}: the geometry of feature {feature} cannot be parsed ({_scrub(exc, path)}); "
                     "the file may be damaged. Check that feature in QGIS/ArcGIS and export again.",
                 ) from None
         raise

@@ -36,6 +36,7 @@ ERROR_CODES: dict[str, str] = {
     "invalid_polygon": "面几何无效（自相交等）",
     "unknown_township": "乡镇代码不在国家统计局区划代码中",
     "bad_crs": "声明的坐标系不受支持",
+    "bad_character": "含有空字符（NUL）等不允许的字符",
     # File-level codes from the readers (service.importing.readers.ReadError).
     "empty_file": "文件为空",
     "no_header": "找不到表头行",
