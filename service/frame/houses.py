@@ -1,4 +1,12 @@
-"""Access to houses, sensitive sites and their proximity in PostGIS."""
+"""Access to houses, sensitive sites and their proximity in PostGIS, limited to the caller's scope.
+
+Every query takes the caller's scope (``Scope.params``) and applies it in SQL: a house is in scope if its
+county is, a site if its county is. A house or site outside the scope is answered like one that does not
+exist (404), so an id reveals nothing. Proximity flags and distances belong to the house (a house of the
+scope near a school across the county line is near a school), but a site itself (id, name, position) is
+listed only when it is in scope too, and "houses near a site" counts houses in scope only. The radii come
+from the settings the route was given (``settings.radius.model_dump()``).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +18,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.enums import SiteKind
+from service.accounts.scope import Scope
 from service.core.errors import InvalidInput, NotFound
 from service.core.queries import SqlFiles
-from service.frame.proximity import radii
 
 SQL = SqlFiles("service.frame")
 
@@ -62,18 +70,21 @@ class BBox:
 NO_BBOX = {"min_lon": None, "min_lat": None, "max_lon": None, "max_lat": None}
 
 
-def houses_geojson(session: Session, bbox: BBox | None, limit: int, after_id: int | None, **filters) -> str:
-    """A page of houses as GeoJSON text."""
+def houses_geojson(
+    session: Session, scope: Scope, bbox: BBox | None, limit: int, after_id: int | None, **filters
+) -> str:
+    """A page of the houses in scope as GeoJSON text."""
     params = {**(bbox.params() if bbox else NO_BBOX), "limit": limit, "after_id": after_id, **filters}
-    return session.execute(SQL.one("houses"), params).scalar_one()
+    return session.execute(SQL.one("houses"), {**params, **scope.params()}).scalar_one()
 
 
-def house_id(session: Session, key: str) -> int:
-    """The id of a house given its id or its survey code."""
+def house_id(session: Session, scope: Scope, key: str) -> int:
+    """The id of a house in scope given its id or its survey code; NotFound for one outside the scope."""
     found = session.execute(
-        text("SELECT id FROM house WHERE survey_code = :key OR (CAST(:key AS text) ~ '^[0-9]{1,18}$' "
-             "AND id = CAST(:key AS bigint)) ORDER BY survey_code = :key DESC LIMIT 1"),
-        {"key": key},
+        text("SELECT id FROM house WHERE (survey_code = :key OR (CAST(:key AS text) ~ '^[0-9]{1,18}$' "
+             "AND id = CAST(:key AS bigint))) AND (CAST(:scope_all AS boolean) "
+             "OR county_code = ANY(CAST(:scope_units AS text[]))) ORDER BY survey_code = :key DESC LIMIT 1"),
+        {"key": key, **scope.params()},
     ).scalar()  # fmt: skip
     if found is None:
         raise NotFound(
@@ -83,43 +94,49 @@ def house_id(session: Session, key: str) -> int:
     return found
 
 
-def house_feature(session: Session, key: str) -> dict:
-    """One house with its hazard history and nearby sites."""
-    return json.loads(session.execute(SQL.one("house_detail"), {"id": house_id(session, key)}).scalar_one())
+def house_feature(session: Session, scope: Scope, key: str) -> dict:
+    """One house in scope with its hazard history and the nearby sites in scope."""
+    params = {"id": house_id(session, scope, key), **scope.params()}
+    return json.loads(session.execute(SQL.one("house_detail"), params).scalar_one())
 
 
-def sites_near_house(session: Session, key: str) -> list[dict]:
-    """Every site within its kind's radius of the house."""
-    r = radii()
+def sites_near_house(session: Session, scope: Scope, key: str, radii_m: dict[str, float]) -> list[dict]:
+    """Every site in scope within its kind's radius (``radii_m``, metres per kind) of the house."""
     rows = session.execute(
         SQL.one("sites_near_house"),
-        {"house_id": house_id(session, key), "kinds": list(r), "metres": list(r.values())},
-    ).mappings()
+        {"house_id": house_id(session, scope, key), "kinds": list(radii_m),
+         "metres": [float(v) for v in radii_m.values()], **scope.params()},
+    ).mappings()  # fmt: skip
     return [dict(row) for row in rows]
 
 
-def site_kind(session: Session, site_id: int) -> SiteKind:
-    """The kind of a site, or NotFound."""
-    kind = session.execute(text("SELECT kind FROM sensitive_site WHERE id = :id"), {"id": site_id}).scalar()
+def site_kind(session: Session, scope: Scope, site_id: int) -> SiteKind:
+    """The kind of a site in scope, or NotFound (also for a site outside the scope)."""
+    kind = session.execute(
+        text("SELECT kind FROM sensitive_site WHERE id = :id AND (CAST(:scope_all AS boolean) "
+             "OR county_code = ANY(CAST(:scope_units AS text[])))"), {"id": site_id, **scope.params()}
+    ).scalar()  # fmt: skip
     if kind is None:
         raise NotFound(f"未找到编号为 {site_id} 的敏感场所。", f"No sensitive site has the id {site_id}.")
     return SiteKind(kind)
 
 
-def houses_near_site(session: Session, site_id: int) -> str:
-    """Houses within the site's radius, as GeoJSON text."""
-    kind = site_kind(session, site_id)
-    return session.execute(
-        SQL.one("houses_near_site"), {"site_id": site_id, "metres": radii()[kind.value]}
-    ).scalar_one()
+def houses_near_site(session: Session, scope: Scope, site_id: int, radii_m: dict[str, float]) -> str:
+    """Houses in scope within the site's radius, as GeoJSON text."""
+    kind = site_kind(session, scope, site_id)
+    params = {"site_id": site_id, "metres": float(radii_m[kind.value]), **scope.params()}
+    return session.execute(SQL.one("houses_near_site"), params).scalar_one()
 
 
-def sites_geojson(session: Session, kind: str | None, unit: str | None, bbox: BBox | None) -> str:
-    """Sensitive sites as GeoJSON text."""
-    params = {**(bbox.params() if bbox else NO_BBOX), "kind": kind, "unit": unit}
+def sites_geojson(
+    session: Session, scope: Scope, kind: str | None, unit: str | None, bbox: BBox | None
+) -> str:
+    """Sensitive sites in scope as GeoJSON text."""
+    params = {**(bbox.params() if bbox else NO_BBOX), "kind": kind, "unit": unit, **scope.params()}
     return session.execute(SQL.one("sites"), params).scalar_one()
 
 
-def proximity_summary(session: Session, by: str) -> list[dict]:
-    """Counts of houses near sensitive sites per sampling unit or per city."""
-    return [dict(r) for r in session.execute(SQL.one("proximity_summary"), {"by": by}).mappings()]
+def proximity_summary(session: Session, scope: Scope, by: str) -> list[dict]:
+    """Counts of houses near sensitive sites per sampling unit or per city, over the houses in scope."""
+    params = {"by": by, **scope.params()}
+    return [dict(r) for r in session.execute(SQL.one("proximity_summary"), params).mappings()]

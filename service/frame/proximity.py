@@ -19,7 +19,11 @@ SQL = SqlFiles("service.frame")
 
 
 def radii(overrides: dict[str, float] | None = None) -> dict[str, float]:
-    """The radius in metres per site kind code: settings, then any overrides."""
+    """The radius in metres per site kind code: the process settings, then any overrides.
+
+    For work outside a request (imports, the CLI, ``refresh_proximity``); routes pass the radii of the
+    settings the app was made with (``settings.radius.model_dump()``) instead.
+    """
     values = get_settings().radius.as_dict()
     values.update(overrides or {})
     return values

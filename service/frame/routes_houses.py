@@ -1,4 +1,8 @@
-"""Houses of the frame as paginated GeoJSON, one house with its hazard history, and proximity."""
+"""Houses of the frame as paginated GeoJSON, one house with its hazard history, and proximity.
+
+Every route needs ``read`` and answers within the caller's scope (``service.frame.houses``): a house outside
+it is not found (404), an explicit unit or township outside it is refused (403).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,21 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from geo.enums import DivisionLevel, HazardGrade, RectificationStatus
+from service.accounts.deps import Reader
 from service.core.db import SessionDep
+from service.core.settings import SettingsDep
 from service.divisions.queries import require_division
 from service.divisions.routes import GEOJSON
 from service.frame.houses import BBox, house_feature, houses_geojson, proximity_summary, sites_near_house
+from service.frame.schemas import (
+    MAX_ID,
+    BBoxParam,
+    HouseKey,
+    ProximityRow,
+    SiteNearHouse,
+    TownshipCode,
+    UnitCode,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["houses"])
 
@@ -19,12 +34,13 @@ Near = Literal["any", "college", "school", "kindergarten", "hospital"]
 
 
 @router.get("/houses", summary="自建房: houses, filtered and paginated", response_class=Response,
-            responses={200: {"content": {GEOJSON: {}}}})  # fmt: skip
+            responses={200: {"content": {GEOJSON: {}}, "description": "GeoJSON FeatureCollection"}})  # fmt: skip
 def houses(
+    principal: Reader,
     session: SessionDep,
-    bbox: Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat (CGCS2000)")] = None,
-    unit: Annotated[str | None, Query(description="Sampling unit (county-level) code")] = None,
-    township: Annotated[str | None, Query(description="Township code (9 digits)")] = None,
+    bbox: BBoxParam = None,
+    unit: UnitCode = None,
+    township: TownshipCode = None,
     hazardous: Annotated[
         bool | None, Query(description="Only houses with (true) or without (false) an open hazard")
     ] = None,
@@ -39,16 +55,19 @@ def houses(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
     after_id: Annotated[
-        int | None, Query(description="Keyset cursor: next_after_id of the previous page")
+        int | None, Query(ge=0, le=MAX_ID, description="Keyset cursor: next_after_id of the previous page")
     ] = None,
 ) -> Response:
-    """Houses as GeoJSON with their open hazard; ``next_after_id`` fetches the next page."""
+    """Houses in scope as GeoJSON with their open hazard; ``next_after_id`` fetches the next page."""
+    scope = principal.scope
     if unit is not None:
         require_division(session, unit, DivisionLevel.COUNTY)
+        scope.require_unit(unit)
     if township is not None:
         require_division(session, township, DivisionLevel.TOWNSHIP)
+        scope.require_division(session, township)
     body = houses_geojson(
-        session, BBox.parse(bbox), limit, after_id, unit=unit, township=township, hazardous=hazardous,
+        session, scope, BBox.parse(bbox), limit, after_id, unit=unit, township=township, hazardous=hazardous,
         hazard_grade=hazard_grade, rectification_status=rectification_status, commercial=commercial,
         near=near, mismatch=mismatch,
     )  # fmt: skip
@@ -56,19 +75,24 @@ def houses(
 
 
 @router.get("/houses/{key}", summary="One house with its hazard history", response_class=Response,
-            responses={200: {"content": {GEOJSON: {}}}})  # fmt: skip
-def house(session: SessionDep, key: str) -> Response:
-    """A house by database id or survey code (自建房排查编码), with hazard history and nearby sites."""
-    return JSONResponse(house_feature(session, key), media_type=GEOJSON)
+            responses={200: {"content": {GEOJSON: {}}, "description": "GeoJSON Feature"}})  # fmt: skip
+def house(principal: Reader, session: SessionDep, key: HouseKey) -> Response:
+    """A house in scope by database id or survey code (自建房排查编码), with hazard history and nearby sites."""
+    return JSONResponse(house_feature(session, principal.scope, key), media_type=GEOJSON)
 
 
-@router.get("/houses/{key}/sites", summary="Sensitive sites near a house")
-def house_sites(session: SessionDep, key: str) -> list[dict]:
-    """Every college, school, kindergarten or hospital within its kind's radius, nearest first."""
-    return sites_near_house(session, key)
+@router.get("/houses/{key}/sites", summary="Sensitive sites near a house", response_model=list[SiteNearHouse])
+def house_sites(principal: Reader, session: SessionDep, settings: SettingsDep, key: HouseKey) -> list[dict]:
+    """Every college, school, kindergarten or hospital in scope within its kind's radius, nearest first."""
+    return sites_near_house(session, principal.scope, key, settings.radius.model_dump())
 
 
-@router.get("/proximity/summary", summary="Houses near sensitive sites, per unit or city")
-def summary(session: SessionDep, by: Literal["unit", "city"] = "unit") -> list[dict]:
-    """Counts of houses and hazardous houses within the radius of each kind of site."""
-    return proximity_summary(session, by)
+@router.get(
+    "/proximity/summary",
+    summary="Houses near sensitive sites, per unit or city",
+    response_model=list[ProximityRow],
+)
+def summary(principal: Reader, session: SessionDep, by: Literal["unit", "city"] = "unit") -> list[dict]:
+    """Counts of houses and hazardous houses within the radius of each kind of site, over the houses in scope
+    (a city's row counts only its units in scope)."""
+    return proximity_summary(session, principal.scope, by)

@@ -1,4 +1,9 @@
-"""What the maps ask the database: vector tiles of hazardous houses, choropleth figures, key figures."""
+"""What the maps ask the database: vector tiles of hazardous houses, choropleth figures, key figures.
+
+Everything is counted over the caller's scope, in SQL (``Scope.params``): tiles draw only the houses in
+scope (and are cached per scope), a city's choropleth figures are those of its units in scope, and the key
+figures of a division outside the scope are refused (403).
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from geo.enums import DivisionLevel
 from geo.gansu import PROVINCE_CODE
+from service.accounts.scope import Scope
 from service.core.errors import InvalidInput
 from service.core.queries import SqlFiles
-from service.core.settings import get_settings
+from service.core.settings import MapSettings
 from service.divisions.queries import require_division
 
 SQL = SqlFiles("service.maps")
@@ -32,7 +38,8 @@ STATUS_COLORS = {"pending": "#d7301f", "in_progress": "#fc8d59", "done": "#1a985
 
 
 class TileCache:
-    """Recently served tiles, keyed by the map data's version (map_version_seq) and the request."""
+    """Recently served tiles, keyed by the map data's version (map_version_seq), the caller's scope
+    (``Scope.key``: two scopes never share a tile) and the request."""
 
     def __init__(self, capacity: int = 8192) -> None:
         self.capacity = capacity
@@ -63,17 +70,19 @@ def map_version(session: Session) -> int:
     return int(session.execute(text("SELECT last_value FROM map_version_seq")).scalar_one())
 
 
-def house_tile(session: Session, z: int, x: int, y: int, **filters) -> bytes:
-    """One MVT tile of hazardous houses: points from the cluster zoom on, counted clusters below it."""
+def house_tile(session: Session, scope: Scope, z: int, x: int, y: int, **filters) -> bytes:
+    """One MVT tile of the hazardous houses in scope: points from the cluster zoom on, counted clusters
+    below it."""
     if not (0 <= z <= 22 and 0 <= x < 2**z and 0 <= y < 2**z):
         raise InvalidInput(f"瓦片坐标无效：{z}/{x}/{y}。", f"Invalid tile coordinates {z}/{x}/{y}.")
     if z < MIN_CLUSTER_ZOOM:
         return b""  # the whole of China in a tile: the map starts at zoom 5
-    key = (map_version(session), z, x, y, tuple(sorted((k, str(v)) for k, v in filters.items())))
+    key = (map_version(session), scope.key, z, x, y, tuple(sorted((k, str(v)) for k, v in filters.items())))
     tile = TILES.get(key)
     if tile is None:
         query = SQL.one("tile_houses") if z >= CLUSTER_BELOW_ZOOM else SQL.one("tile_clusters")
-        tile = bytes(session.execute(query, {"z": z, "x": x, "y": y, **filters}).scalar() or b"")
+        params = {"z": z, "x": x, "y": y, **filters, **scope.params()}
+        tile = bytes(session.execute(query, params).scalar() or b"")
         TILES.put(key, tile)
     return tile
 
@@ -86,15 +95,17 @@ def refresh_map_views(conn: Connection) -> None:
     # the statistics are stale and the planner sorts instead (every text comparison a strcoll under
     # C.UTF-8); hashing refreshes them in 2.2 s instead of 3.2 s for a million houses.
     conn.execute(text("SET LOCAL enable_sort = off"))
-    conn.execute(text("REFRESH MATERIALIZED VIEW house_cluster"))
-    conn.execute(text("REFRESH MATERIALIZED VIEW house_stats"))
+    # Both views, by the owner's function (migration 0011): the service owns no view, and REFRESH needs that.
+    conn.execute(text("SELECT refresh_map_views()"))
     conn.execute(
         text("SELECT nextval('map_version_seq')")
     )  # cached tiles of the old data are not served again
 
 
-def divisions_with_figures(session: Session, level: str, parent: str | None) -> str:
-    """GeoJSON of one level's divisions (children of ``parent``) with the leaders' indicators."""
+def divisions_with_figures(session: Session, scope: Scope, level: str, parent: str | None) -> str:
+    """GeoJSON of one level's divisions in scope (children of ``parent``) with the leaders' indicators,
+    counted over the units in scope: a county office sees its own city with its own county's figures.
+    A ``parent`` outside the scope is refused (403)."""
     if level not in TOLERANCE:
         raise InvalidInput("level 应为 city、county 或 township。", "level must be city, county or township.")
     if level != "city":
@@ -103,19 +114,28 @@ def divisions_with_figures(session: Session, level: str, parent: str | None) -> 
                 f"level={level} 需要 parent（上级代码）。", f"level={level} needs a parent code."
             )
         require_division(session, parent, PARENT_LEVEL[level])
+        scope.require_division(session, parent)
     elif parent is not None and parent != PROVINCE:
         raise InvalidInput("市州的上级只能是甘肃省 620000。", "The parent of cities is the province, 620000.")
     params = {"level": level, "parent": None if level == "city" else parent, "tolerance": TOLERANCE[level]}
-    return session.execute(SQL.one("map_divisions"), params).scalar_one()
+    return session.execute(SQL.one("map_divisions"), {**params, **scope.params()}).scalar_one()
 
 
-def summary(session: Session, code: str | None) -> dict:
-    """Key figures of a division (the province by default)."""
+def summary(session: Session, scope: Scope, code: str | None) -> dict:
+    """Key figures of a division (the province by default), counted over the houses in scope.
+
+    A city, county or township outside the scope is refused (403). The province is not refused to a caller
+    whose scope is part of it (the map page opens on the province): its figures are then those of the
+    scope only, and ``partial`` says so, as it does for a city of which the scope holds only some units.
+    """
     code = code or PROVINCE
-    row = session.execute(SQL.one("map_summary"), {"code": code}).mappings().one_or_none()
+    if code != PROVINCE:
+        scope.require_division(session, code)
+    params = {"code": code, **scope.params()}
+    row = session.execute(SQL.one("map_summary"), params).mappings().one_or_none()
     if row is None:
         require_division(session, code, DivisionLevel.CITY)  # raises the actionable 404
-    out = dict(row)
+    out = dict(row) | {"scope": scope.label}
     out["rectified_share"] = float(out["rectified_share"]) if out["rectified_share"] is not None else None
     for key in (
         "houses",
@@ -132,14 +152,19 @@ def summary(session: Session, code: str | None) -> dict:
     return out
 
 
-def synthetic_frame(session: Session) -> bool:
-    """Whether the houses on the map include synthetic ones."""
-    return bool(session.execute(text("SELECT EXISTS (SELECT 1 FROM house WHERE synthetic)")).scalar())
+def synthetic_frame(session: Session, scope: Scope) -> bool:
+    """Whether the houses on the map (those in scope) include synthetic ones."""
+    return bool(
+        session.execute(
+            text("SELECT EXISTS (SELECT 1 FROM house WHERE synthetic AND (CAST(:scope_all AS boolean) "
+                 "OR county_code = ANY(CAST(:scope_units AS text[]))))"), scope.params()
+        ).scalar()
+    )  # fmt: skip
 
 
-def config(session: Session) -> dict:
-    """What the map page needs to start: basemaps on offer, view, tile URL, colours, synthetic banner."""
-    settings = get_settings().map
+def config(session: Session, settings: MapSettings, scope: Scope) -> dict:
+    """What the map page needs to start: basemaps on offer (``settings``: the app's map settings), view,
+    tile URL, colours, synthetic banner."""
     basemaps = [{"id": "none", "name": "无底图（行政区划）"}]
     if settings.osm_enabled:
         basemaps.append({"id": "osm", "name": "OpenStreetMap", "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -161,7 +186,7 @@ def config(session: Session) -> dict:
         "house_tiles": "/api/v1/tiles/houses/{z}/{x}/{y}.pbf",
         "cluster_below_zoom": CLUSTER_BELOW_ZOOM,
         "min_zoom": 5,
-        "synthetic_frame": synthetic_frame(session),
+        "synthetic_frame": synthetic_frame(session, scope),
         "status_colors": STATUS_COLORS,
         "crs_note": "数据坐标系 CGCS2000（EPSG:4490），地图显示为 Web 墨卡托（EPSG:3857）",
     }

@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.enums import DivisionLevel, HazardGrade, RectificationStatus, SiteKind
+from service.accounts.scope import EVERYTHING, Scope
 from service.core.errors import NotFound
 from service.divisions.queries import require_division
 from service.frame.proximity import radii
@@ -65,10 +66,16 @@ def _inline(page: str) -> str:
     return page
 
 
-def unit_map_html(session: Session, unit: str, draw_id: int | None = None) -> str:
+def unit_map_html(
+    session: Session, unit: str, draw_id: int | None = None, *, scope: Scope = EVERYTHING,
+    radii_m: dict[str, float] | None = None,
+) -> str:  # fmt: skip
     """The unit's boundary, townships, hazardous houses by rectification status, sensitive sites with their
-    radii, and (with ``draw_id``) the drawn houses and replacements; Chinese, self-contained."""
+    radii (``radii_m``, metres per kind; the process settings by default), and (with ``draw_id``) the drawn
+    houses and replacements; Chinese, self-contained. A unit outside ``scope`` is refused (403), and its
+    queries take the scope as well."""
     require_division(session, unit, DivisionLevel.COUNTY)
+    scope.require_unit(unit)
     name, city, approximate, west, south, east, north, boundary = session.execute(
         text("SELECT d.name, c.name, d.approximate, ST_XMin(d.geom), ST_YMin(d.geom), ST_XMax(d.geom), ST_YMax(d.geom), "
              "ST_AsGeoJSON(ST_SimplifyPreserveTopology(d.geom, 0.0005), 6) FROM division d "
@@ -81,7 +88,8 @@ def unit_map_html(session: Session, unit: str, draw_id: int | None = None) -> st
         "color": "#333", "weight": 2, "fill": False}).add_to(m)  # fmt: skip
     towns = session.execute(
         text("SELECT name, synthetic, ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, 0.0003), 6) FROM division "
-             "WHERE parent_code = :u AND level = 'township' AND geom IS NOT NULL ORDER BY code"), {"u": unit}
+             "WHERE parent_code = :u AND level = 'township' AND geom IS NOT NULL AND (CAST(:scope_all AS boolean) "
+             "OR parent_code = ANY(CAST(:scope_units AS text[]))) ORDER BY code"), {"u": unit, **scope.params()}
     ).all()  # fmt: skip
     layer = folium.FeatureGroup(name="乡镇（街道）")
     synthetic = False
@@ -94,7 +102,8 @@ def unit_map_html(session: Session, unit: str, draw_id: int | None = None) -> st
     houses = session.execute(
         text("SELECT h.survey_code, h.address, h.synthetic, ST_X(h.geom), ST_Y(h.geom), r.rectification_status, "
              "r.hazard_grade FROM house h JOIN hazard_record r ON r.house_id = h.id AND r.closed_on IS NULL "
-             "WHERE h.county_code = :u ORDER BY h.id"), {"u": unit}
+             "WHERE h.county_code = :u AND (CAST(:scope_all AS boolean) "
+             "OR h.county_code = ANY(CAST(:scope_units AS text[]))) ORDER BY h.id"), {"u": unit, **scope.params()}
     ).all()  # fmt: skip
     features = []
     for code, address, is_synthetic, x, y, status, grade in houses:
@@ -116,9 +125,11 @@ def unit_map_html(session: Session, unit: str, draw_id: int | None = None) -> st
     ).add_to(m)
 
     sites = session.execute(
-        text("SELECT kind, name, ST_X(geom), ST_Y(geom) FROM sensitive_site WHERE county_code = :u ORDER BY id"), {"u": unit}
+        text("SELECT kind, name, ST_X(geom), ST_Y(geom) FROM sensitive_site WHERE county_code = :u "
+             "AND (CAST(:scope_all AS boolean) OR county_code = ANY(CAST(:scope_units AS text[]))) ORDER BY id"),
+        {"u": unit, **scope.params()}
     ).all()  # fmt: skip
-    radius = radii()
+    radius = radii_m if radii_m is not None else radii()
     layer = folium.FeatureGroup(name=f"学校、幼儿园等（{len(sites)} 处）", show=False)
     for kind, site, x, y in sites:
         folium.Circle([y, x], radius=radius[kind], color=SITE_COLORS[kind], weight=1, fill=True, fill_opacity=0.08,
@@ -129,7 +140,8 @@ def unit_map_html(session: Session, unit: str, draw_id: int | None = None) -> st
         drawn = session.execute(
             text("SELECT dh.role, dh.position, h.survey_code, ST_X(h.geom), ST_Y(h.geom) FROM draw_house dh "
                  "JOIN house h ON h.id = dh.house_id WHERE dh.draw_id = :d AND dh.unit_code = :u "
-                 "ORDER BY dh.role DESC, dh.position"), {"d": draw_id, "u": unit}
+                 "AND (CAST(:scope_all AS boolean) OR h.county_code = ANY(CAST(:scope_units AS text[]))) "
+                 "ORDER BY dh.role DESC, dh.position"), {"d": draw_id, "u": unit, **scope.params()}
         ).all()  # fmt: skip
         if not drawn:
             raise NotFound(

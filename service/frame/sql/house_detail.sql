@@ -1,4 +1,6 @@
 -- One house as a GeoJSON Feature with its whole hazard history and the sites within their radius.
+-- :scope_all, :scope_units  the caller's scope: the house must be in it (else no row), and only the sites
+-- in it are named.
 SELECT json_build_object(
     'type', 'Feature',
     'id', h.id,
@@ -16,6 +18,7 @@ SELECT json_build_object(
                 'synthetic', s.synthetic) ORDER BY p.site_kind)
             FROM house_proximity AS p JOIN sensitive_site AS s ON s.id = p.site_id
             WHERE p.house_id = h.id
+              AND (CAST(:scope_all AS boolean) OR s.county_code = ANY(CAST(:scope_units AS text[])))
         ), '[]'::jsonb)
     )
 )::text
@@ -23,3 +26,4 @@ FROM house AS h
 LEFT JOIN division AS c ON c.code = h.county_code
 LEFT JOIN division AS t ON t.code = h.township_code
 WHERE h.id = :id
+  AND (CAST(:scope_all AS boolean) OR h.county_code = ANY(CAST(:scope_units AS text[])))

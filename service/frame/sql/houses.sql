@@ -1,5 +1,7 @@
 -- A page of houses as GeoJSON, with their open hazard record and nearby sensitive sites.
 -- Filters are all optional (NULL: no filter). Keyset pagination on id (:after_id) keeps deep pages fast.
+-- :scope_all, :scope_units  the caller's scope (service.accounts.scope): only houses of its units. "near"
+-- is the house's own proximity, whichever county the site lies in.
 WITH filtered AS (
     SELECT h.id, h.survey_code, h.county_code, h.township_code, h.village, h.address, h.use_class,
            h.structure, h.floors, h.floors_band, h.build_era, h.location_mismatch, h.synthetic, h.geom,
@@ -7,7 +9,8 @@ WITH filtered AS (
            r.rectification_deadline, r.closed_out
     FROM house AS h
     LEFT JOIN hazard_record AS r ON r.house_id = h.id AND r.closed_on IS NULL
-    WHERE (CAST(:min_lon AS float8) IS NULL
+    WHERE (CAST(:scope_all AS boolean) OR h.county_code = ANY(CAST(:scope_units AS text[])))
+      AND (CAST(:min_lon AS float8) IS NULL
            OR h.geom && ST_MakeEnvelope(:min_lon, :min_lat, :max_lon, :max_lat, 4490))
       AND (CAST(:unit AS text) IS NULL OR h.county_code = :unit)
       AND (CAST(:township AS text) IS NULL OR h.township_code = :township)

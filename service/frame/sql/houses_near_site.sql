@@ -1,5 +1,10 @@
 -- Every house within the site kind's radius of one site, nearest first, as GeoJSON.
-WITH site AS (SELECT * FROM sensitive_site WHERE id = :site_id),
+-- :scope_all, :scope_units  the caller's scope: the site and the houses listed are in it.
+WITH site AS (
+    SELECT * FROM sensitive_site AS s
+    WHERE s.id = :site_id
+      AND (CAST(:scope_all AS boolean) OR s.county_code = ANY(CAST(:scope_units AS text[])))
+),
 near AS (
     SELECT h.id, h.survey_code, h.use_class, h.synthetic, h.geom,
            r.hazard_grade, r.rectification_status,
@@ -8,6 +13,7 @@ near AS (
     JOIN house AS h ON ST_DWithin(h.geom, s.geom, :metres / 81400.0)
     LEFT JOIN hazard_record AS r ON r.house_id = h.id AND r.closed_on IS NULL
     WHERE ST_DWithin(CAST(h.geom AS geography), CAST(s.geom AS geography), :metres)
+      AND (CAST(:scope_all AS boolean) OR h.county_code = ANY(CAST(:scope_units AS text[])))
 )
 SELECT json_build_object(
     'type', 'FeatureCollection',

@@ -1,4 +1,5 @@
 -- Sensitive sites as GeoJSON, optionally by kind, unit and bounding box.
+-- :scope_all, :scope_units  the caller's scope: only its sites, and houses_near counts its houses only.
 SELECT json_build_object(
     'type', 'FeatureCollection',
     'features', COALESCE(json_agg(json_build_object(
@@ -7,11 +8,17 @@ SELECT json_build_object(
             'id', s.id, 'site_code', s.site_code, 'kind', s.kind, 'name', s.name,
             'county_code', s.county_code, 'township_code', s.township_code, 'address', s.address,
             'synthetic', s.synthetic,
-            'houses_near', (SELECT count(*) FROM house_proximity AS p WHERE p.site_id = s.id))
+            'houses_near', (SELECT count(*) FROM house_proximity AS p
+                            WHERE p.site_id = s.id
+                              AND (CAST(:scope_all AS boolean) OR EXISTS (
+                                       SELECT 1 FROM house AS h
+                                       WHERE h.id = p.house_id
+                                         AND h.county_code = ANY(CAST(:scope_units AS text[]))))))
     ) ORDER BY s.id), '[]'::json)
 )::text
 FROM sensitive_site AS s
-WHERE (CAST(:kind AS text) IS NULL OR s.kind = :kind)
+WHERE (CAST(:scope_all AS boolean) OR s.county_code = ANY(CAST(:scope_units AS text[])))
+  AND (CAST(:kind AS text) IS NULL OR s.kind = :kind)
   AND (CAST(:unit AS text) IS NULL OR s.county_code = :unit)
   AND (CAST(:min_lon AS float8) IS NULL
        OR s.geom && ST_MakeEnvelope(:min_lon, :min_lat, :max_lon, :max_lat, 4490))

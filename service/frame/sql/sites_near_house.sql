@@ -1,4 +1,5 @@
 -- Every sensitive site within its kind's radius of one house, nearest first (geodesic metres, CGCS2000).
+-- :scope_all, :scope_units  the caller's scope: the house and the sites listed are in it.
 WITH radius AS (
     SELECT kind, metres, metres / 81400.0 AS degrees
     FROM unnest(CAST(:kinds AS text[]), CAST(:metres AS float8[])) AS r(kind, metres)
@@ -11,6 +12,8 @@ FROM house AS h
 JOIN sensitive_site AS s ON true
 JOIN radius AS r ON r.kind = s.kind
 WHERE h.id = :house_id
+  AND (CAST(:scope_all AS boolean) OR h.county_code = ANY(CAST(:scope_units AS text[])))
+  AND (CAST(:scope_all AS boolean) OR s.county_code = ANY(CAST(:scope_units AS text[])))
   AND ST_DWithin(s.geom, h.geom, r.degrees)
   AND ST_DWithin(CAST(s.geom AS geography), CAST(h.geom AS geography), r.metres)
 ORDER BY distance_m, s.id

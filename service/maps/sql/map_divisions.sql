@@ -1,10 +1,18 @@
 -- Divisions of one level with the leaders' indicators, as GeoJSON for choropleths. Polygons are
 -- simplified for display (:tolerance in degrees, topology preserved); figures come from the pre-counted
 -- house_stats view (hazardous = an open hazard record).
+-- :scope_all, :scope_units  the caller's scope (service.accounts.scope): only the divisions it covers, and
+-- only its houses counted, so a city's figures are those of its units in scope.
 WITH divisions AS (
     SELECT d.code, d.name, d.level, d.parent_code, d.approximate, d.synthetic, d.geom
     FROM division AS d
     WHERE d.level = :level AND (CAST(:parent AS text) IS NULL OR d.parent_code = :parent)
+      AND (CAST(:scope_all AS boolean)
+           OR (d.level = 'county' AND d.code = ANY(CAST(:scope_units AS text[])))
+           OR (d.level = 'township' AND d.parent_code = ANY(CAST(:scope_units AS text[])))
+           OR (d.level = 'city' AND EXISTS (
+                   SELECT 1 FROM sampling_unit AS su
+                   WHERE su.city_code = d.code AND su.code = ANY(CAST(:scope_units AS text[])))))
 ),
 figures AS (
     SELECT CASE :level WHEN 'city' THEN s.city_code WHEN 'county' THEN s.county_code ELSE s.township_code END AS code,
@@ -18,6 +26,7 @@ figures AS (
     WHERE CASE :level WHEN 'city' THEN true
                       WHEN 'county' THEN (CAST(:parent AS text) IS NULL OR s.city_code = :parent)
                       ELSE s.county_code = :parent END
+      AND (CAST(:scope_all AS boolean) OR s.county_code = ANY(CAST(:scope_units AS text[])))
     GROUP BY 1
 )
 SELECT json_build_object(

@@ -1,10 +1,13 @@
 -- Key figures of one division (any level) for the side panel, from the pre-counted house_stats view.
-WITH target AS (SELECT code, name, level FROM division WHERE code = :code),
+-- :scope_all, :scope_units  the caller's scope: only its houses are counted; "partial" says whether the
+-- division holds sampling units outside it (then the figures are those of its part in scope).
+WITH target AS (SELECT code, name, level, parent_code FROM division WHERE code = :code),
 stats AS (
     SELECT s.*
     FROM house_stats AS s CROSS JOIN target AS t
     WHERE CASE t.level WHEN 'province' THEN true WHEN 'city' THEN s.city_code = t.code
                        WHEN 'county' THEN s.county_code = t.code ELSE s.township_code = t.code END
+      AND (CAST(:scope_all AS boolean) OR s.county_code = ANY(CAST(:scope_units AS text[])))
 )
 SELECT t.code, t.name, t.level,
        COALESCE(sum(s.houses), 0) AS houses,
@@ -19,6 +22,12 @@ SELECT t.code, t.name, t.level,
        CASE WHEN sum(s.houses) FILTER (WHERE s.hazardous) > 0
             THEN round((sum(s.houses) FILTER (WHERE s.rs = 'done'))::numeric / sum(s.houses) FILTER (WHERE s.hazardous), 4)
        END AS rectified_share,
-       COALESCE(bool_or(s.synthetic), false) AS synthetic
+       COALESCE(bool_or(s.synthetic), false) AS synthetic,
+       NOT CAST(:scope_all AS boolean) AND EXISTS (
+           SELECT 1 FROM sampling_unit AS u
+           WHERE NOT u.code = ANY(CAST(:scope_units AS text[]))
+             AND CASE t.level WHEN 'province' THEN true WHEN 'city' THEN u.city_code = t.code
+                              WHEN 'county' THEN u.code = t.code ELSE u.code = t.parent_code END
+       ) AS partial
 FROM target AS t LEFT JOIN stats AS s ON true
-GROUP BY t.code, t.name, t.level
+GROUP BY t.code, t.name, t.level, t.parent_code

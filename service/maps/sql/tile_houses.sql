@@ -2,6 +2,7 @@
 -- Positions are stored in CGCS2000 lon/lat; the tile is in Web Mercator (EPSG:3857). The tile's envelope
 -- is transformed once to CGCS2000 so the GiST index on house.geom finds the candidates.
 -- Layer "houses", one point per house, from zoom 10 on (below it, tile_clusters.sql serves counts).
+-- :scope_all, :scope_units  the caller's scope (service.accounts.scope): only the houses of its units.
 WITH bounds AS (
     SELECT ST_TileEnvelope(:z, :x, :y) AS merc,
            ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.02), 4490) AS lonlat
@@ -15,6 +16,7 @@ hazardous AS (
     JOIN hazard_record AS r ON r.house_id = h.id AND r.closed_on IS NULL
     CROSS JOIN bounds AS b
     WHERE h.geom && b.lonlat
+      AND (CAST(:scope_all AS boolean) OR h.county_code = ANY(CAST(:scope_units AS text[])))
       AND (CAST(:rectification_status AS text) IS NULL OR r.rectification_status = :rectification_status)
       AND (CAST(:hazard_grade AS text) IS NULL OR r.hazard_grade = :hazard_grade)
       AND (CAST(:commercial AS boolean) IS NULL OR (h.use_class IN ('commercial', 'mixed')) = :commercial)

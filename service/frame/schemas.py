@@ -1,0 +1,60 @@
+"""Response models and parameter types of the houses and sites API (GeoJSON routes document their type)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path, Query
+from pydantic import BaseModel, Field
+
+MAX_ID = 2**63 - 1  # bigint: a larger id is a 422, never a database error
+
+SiteId = Annotated[int, Path(ge=1, le=MAX_ID, description="Numeric id of a sensitive site")]
+HouseKey = Annotated[
+    str, Path(min_length=1, max_length=64, description="Database id or survey code (自建房排查编码)")
+]
+UnitCode = Annotated[str | None, Query(max_length=12, description="Sampling unit (county-level) code")]
+TownshipCode = Annotated[str | None, Query(max_length=12, description="Township code (9 digits)")]
+BBoxParam = Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat (CGCS2000)")]
+
+
+class SiteNearHouse(BaseModel):
+    """A sensitive site within its kind's radius of a house (geodesic metres on CGCS2000)."""
+
+    id: int
+    kind: str = Field(description="college, school, kindergarten or hospital")
+    name: str
+    county_code: str | None
+    synthetic: bool
+    radius_m: float = Field(description="The radius of the site's kind (settings)")
+    distance_m: float
+    lon: float
+    lat: float
+
+
+class ProximityRow(BaseModel):
+    """Houses of a sampling unit or city (in the caller's scope) and how many lie near each kind of site."""
+
+    code: str
+    name: str
+    houses: int
+    hazardous: int = Field(description="Houses with an open hazard record")
+    near_any: int
+    hazardous_near_any: int
+    near_college: int
+    near_school: int
+    near_kindergarten: int
+    near_hospital: int
+    hazardous_near_college: int
+    hazardous_near_school: int
+    hazardous_near_kindergarten: int
+    hazardous_near_hospital: int
+
+
+class Radii(BaseModel):
+    """Metres around each kind of site within which a house counts as near it (``SPOTCHECK_RADIUS_*``)."""
+
+    college: float
+    school: float
+    kindergarten: float
+    hospital: float
