@@ -10,7 +10,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from sqlalchemy import text
 
 from geo.enums import HazardGrade, RectificationStatus
 from service.accounts.deps import Reader
@@ -86,22 +85,6 @@ def summary(principal: Reader, session: SessionDep, code: SummaryCode = None) ->
     in scope. A division outside the scope is refused (403); the province, for a caller whose scope is part
     of it, gives the figures of the scope only (``partial`` is true)."""
     return maps.summary(session, principal.scope, code)
-
-
-@router.get("/draws", summary="Draws", tags=["draws"])
-def draws(session: SessionDep) -> list[dict]:
-    """Every draw with its plan, newest first."""
-    rows = session.execute(
-        text("SELECT d.id, d.plan_id, p.name AS plan_name, d.seed, d.status, d.created_at, d.published_at "
-             "FROM draw d JOIN sampling_plan p ON p.id = d.plan_id ORDER BY d.id DESC")
-    ).mappings().all()  # fmt: skip
-    return [dict(r) for r in rows]
-
-
-@router.get("/draws/{draw_id}/units/{unit}/map", summary="One unit of a draw on the map", tags=["draws"])
-def draw_unit_map(session: SessionDep, draw_id: int, unit: str) -> dict:
-    """Frame houses with their roles (sample, replacement, frame) and townships with their coverage."""
-    return maps.draw_unit_map(session, draw_id, unit)
 
 
 @router.get("/units/{unit}/map.html", summary="Standalone HTML map of a unit (opens offline)", response_class=Response,

@@ -7,7 +7,6 @@ figures of a division outside the scope are refused (403).
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 
@@ -191,17 +190,3 @@ def config(session: Session, settings: MapSettings, scope: Scope) -> dict:
         "crs_note": "数据坐标系 CGCS2000（EPSG:4490），地图显示为 Web 墨卡托（EPSG:3857）",
     }
 
-
-def draw_unit_map(session: Session, draw_id: int, unit: str) -> dict:
-    """A unit of a draw: frame houses with their roles, townships with their coverage."""
-    from service.draws.service import get_draw
-
-    get_draw(session, draw_id)
-    found = session.execute(
-        text("SELECT 1 FROM draw_unit WHERE draw_id = :d AND unit_code = :u"), {"d": draw_id, "u": unit}
-    ).scalar()
-    if not found:
-        from service.core.errors import NotFound
-
-        raise NotFound(f"抽样 {draw_id} 未抽中单元 {unit}。", f"Draw {draw_id} has no unit {unit}.")
-    return json.loads(session.execute(SQL.one("draw_unit_map"), {"draw_id": draw_id, "unit": unit}).scalar_one())

@@ -1,0 +1,336 @@
+"""Every route of the app × {anonymous, each role in scope, each role out of scope}, generated from the app.
+
+- Every route must declare a permission (``service.accounts.deps``: ``Permit``, ``page`` or ``Public``); a new
+  route without one, or without an example request below, fails the suite.
+- Anonymous: 401 for the API, a redirect to the login page for pages (public routes answer).
+- A role without the permission: 403.
+- A role with the permission and the target in its scope: the route works.
+- A role with the permission but the target outside its scope: 403 or 404, and nothing of the target in the
+  answer (lists and tiles simply hold none of it).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import mapbox_vector_tile
+import pytest
+from fastapi.routing import APIRoute
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from service.accounts.roles import Permission, allowed
+from service.audit.trail import Actor
+from service.core import ratelimit
+from service.core.app import create_app
+from tests import filemakers as fm
+from tests.conftest import _new_database, _template, _test_client
+from tests.factories import PASSWORD, make_account
+
+UNIT = "620102"  # 城关区: group 1 of the 2024 plan, city 兰州
+ERROR_KEYS = {"code", "message", "message_en", "errors", "request_id"}
+
+# name: (role, scope_code, group, in scope of UNIT)
+PRINCIPALS = {
+    "province": ("province", None, None, True),
+    "city_in": ("city", "620100", None, True),
+    "city_out": ("city", "621200", None, False),
+    "county_in": ("county", UNIT, None, True),
+    "county_out": ("county", "620103", None, False),
+    "firm_in": ("firm", None, "第一组", True),
+    "firm_out": ("firm", None, "第二组", False),
+    "inspector_in": ("inspector", None, "第一组", True),
+    "inspector_out": ("inspector", None, "第二组", False),
+    "leader_in": ("leader", "620000", None, True),
+    "leader_out": ("leader", "621200", None, False),
+}
+
+
+# The world every route is tried in: a plan, three draws in three states, accounts of every role ----------
+
+
+def _build_world(engine) -> dict:
+    from service.draws.plans import create_plan, preset
+    from service.draws.service import publish, run_county_draw, run_house_draws
+
+    actor = Actor(None, "矩阵测试")
+    with Session(engine) as session:
+        plan = create_plan(session, preset("gansu-2024"), source="preset:gansu-2024")
+        draws = [run_county_draw(session, plan.id, f"矩阵 {i}", actor).id for i in range(3)]
+        run_house_draws(session, draws[0], actor)
+        publish(session, draws[0], actor)
+        run_house_draws(session, draws[2], actor)
+        session.execute(text(
+            "INSERT INTO import_batch (kind, filename, file_sha256, format, rows, inserted, updated) "
+            "VALUES ('houses', 'x.csv', repeat('0', 64), 'csv', 0, 0, 0)"))  # fmt: skip
+        session.commit()
+        plan_id = plan.id
+    with engine.connect() as conn:
+        houses = conn.execute(text(
+            "SELECT house_id FROM draw_house WHERE draw_id = :d AND unit_code = :u AND role = 'sample' "
+            "ORDER BY position"), {"d": draws[0], "u": UNIT}).scalars().all()  # fmt: skip
+        house = conn.execute(text("SELECT survey_code, ST_X(geom), ST_Y(geom) FROM house WHERE id = :h"),
+                             {"h": houses[0]}).one()  # fmt: skip
+        site = conn.execute(text("SELECT id FROM sensitive_site WHERE county_code = :u ORDER BY id LIMIT 1"),
+                            {"u": UNIT}).scalar()  # fmt: skip
+        batch = conn.execute(text("SELECT max(id) FROM import_batch")).scalar()
+    accounts = {}
+    for name, (role, code, group, _) in PRINCIPALS.items():
+        made = make_account(engine, name.replace("_", "-"), role, scope_code=code,
+                            plan_id=plan_id if group else None, group=group)  # fmt: skip
+        accounts[name] = made.__dict__
+    spare = make_account(engine, "spare", "county", scope_code=UNIT).__dict__
+    return {"plan": plan_id, "published": draws[0], "units_drawn": draws[1], "houses_drawn": draws[2],
+            "houses": houses, "survey_code": house[0], "lon": house[1], "lat": house[2], "site": site,
+            "batch": batch, "accounts": accounts, "spare": spare}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def matrix_template(pg_server, demo_template):
+    yield from _template(pg_server, f"{demo_template[0]}_matrix", demo_template[0], _build_world)
+
+
+@pytest.fixture
+def world(pg_server, matrix_template):
+    for url in _new_database(pg_server, matrix_template[0]):
+        engine = create_engine(url)
+        for client in _test_client(url, as_admin=False):
+            yield client, matrix_template[1], engine
+        engine.dispose()
+
+
+# Example requests, one per route: (world, account name, account) -> request ------------------------------
+
+
+@dataclass
+class Call:
+    """One request, and how to judge an out-of-scope answer."""
+
+    params: dict = field(default_factory=dict)
+    json: object = None
+    files: dict | None = None
+    data: dict | None = None
+    path: dict = field(default_factory=dict)
+    targeted: bool = True  # False: nothing outside a scope is named (own account, lists, configuration)
+    ok: tuple[int, ...] = (200,)
+    absent: str | None = None  # a list filtered by scope: this text never reaches an out-of-scope caller
+
+
+def _tile(w) -> dict:
+    z = 16
+    n = 2**z
+    x = int((w["lon"] + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(w["lat"]))) / math.pi) / 2 * n)
+    return {"z": z, "x": x, "y": y}
+
+
+def _csv(tmp) -> dict:
+    path = fm.write_csv(tmp / "h.csv", fm.house_rows(3))
+    return {"file": ("h.csv", path.read_bytes(), "text/csv")}
+
+
+_counter = itertools.count()
+EXAMPLES: dict[tuple[str, str], Callable[[dict, str, dict], Call]] = {
+    ("GET", "/healthz"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/api/v1/vocabulary"): lambda w, n, a: Call(targeted=False),
+    ("POST", "/api/v1/session"): lambda w, n, a: Call(json={"username": "spare", "password": PASSWORD},
+                                                      targeted=False),  # fmt: skip
+    ("DELETE", "/api/v1/session"): lambda w, n, a: Call(targeted=False, ok=(204,)),
+    ("GET", "/api/v1/me"): lambda w, n, a: Call(targeted=False),
+    ("POST", "/api/v1/me/password"): lambda w, n, a: Call(
+        json={"current": PASSWORD, "new": "Another-Strong-Pass-9"}, targeted=False, ok=(204,)),
+    ("GET", "/api/v1/me/tokens"): lambda w, n, a: Call(targeted=False),
+    ("POST", "/api/v1/me/tokens"): lambda w, n, a: Call(json={"name": "矩阵"}, targeted=False, ok=(201,)),
+    ("DELETE", "/api/v1/me/tokens/{token_id}"): lambda w, n, a: Call(path={"token_id": a.get("token_id", 1)},
+                                                                     targeted=False, ok=(204,)),  # fmt: skip
+    ("GET", "/api/v1/accounts"): lambda w, n, a: Call(targeted=False),
+    ("POST", "/api/v1/accounts"): lambda w, n, a: Call(json={
+        "username": f"new{next(_counter)}", "name": "新账户", "organisation": "单位", "role": "county",
+        "scope_code": UNIT}, targeted=False, ok=(201,)),  # fmt: skip
+    ("GET", "/api/v1/accounts/{account_id}"): lambda w, n, a: Call(path={"account_id": w["spare"]["id"]}),
+    ("PATCH", "/api/v1/accounts/{account_id}"): lambda w, n, a: Call(path={"account_id": w["spare"]["id"]},
+                                                                     json={"phone": "13800000000"}),  # fmt: skip
+    ("POST", "/api/v1/accounts/{account_id}/password-reset"): lambda w, n, a: Call(
+        path={"account_id": w["spare"]["id"]}),
+    ("GET", "/api/v1/audit"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/api/v1/audit/verify"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/api/v1/cities"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/api/v1/counties"): lambda w, n, a: Call(params={"city": "620100"}, targeted=False, absent=UNIT),
+    ("GET", "/api/v1/townships"): lambda w, n, a: Call(params={"county": UNIT}),
+    ("GET", "/api/v1/sampling-units"): lambda w, n, a: Call(params={"city": "620100"}, targeted=False,
+                                                            absent=UNIT),  # fmt: skip
+    ("GET", "/api/v1/divisions/{code}"): lambda w, n, a: Call(path={"code": UNIT}),
+    ("GET", "/api/v1/datasets"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/api/v1/houses"): lambda w, n, a: Call(params={"unit": UNIT, "limit": 5}),
+    ("GET", "/api/v1/houses/{key}"): lambda w, n, a: Call(path={"key": w["survey_code"]}),
+    ("GET", "/api/v1/houses/{key}/sites"): lambda w, n, a: Call(path={"key": w["survey_code"]}),
+    ("GET", "/api/v1/proximity/summary"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/api/v1/sites"): lambda w, n, a: Call(params={"unit": UNIT}),
+    ("GET", "/api/v1/sites/radii"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/api/v1/sites/{site_id}/houses"): lambda w, n, a: Call(path={"site_id": w["site"]}),
+    ("POST", "/api/v1/imports/{kind}"): lambda w, n, a: Call(path={"kind": "houses"}, files=w["csv"],
+                                                             data={"crs": "EPSG:4490"}, targeted=False),  # fmt: skip
+    ("GET", "/api/v1/imports"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/api/v1/imports/{batch_id}"): lambda w, n, a: Call(path={"batch_id": w["batch"]}, targeted=False),
+    ("GET", "/api/v1/draws"): lambda w, n, a: Call(targeted=False),
+    ("POST", "/api/v1/draws"): lambda w, n, a: Call(json={"plan_id": w["plan"], "seed": "矩阵新抽样"},
+                                                    targeted=False, ok=(201,)),  # fmt: skip
+    ("POST", "/api/v1/draws/{draw_id}/houses"): lambda w, n, a: Call(path={"draw_id": w["units_drawn"]},
+                                                                     targeted=False),  # fmt: skip
+    ("POST", "/api/v1/draws/{draw_id}/publish"): lambda w, n, a: Call(path={"draw_id": w["houses_drawn"]},
+                                                                      targeted=False),  # fmt: skip
+    ("POST", "/api/v1/draws/{draw_id}/verify"): lambda w, n, a: Call(path={"draw_id": w["published"]},
+                                                                     targeted=False),  # fmt: skip
+    ("GET", "/api/v1/draws/{draw_id}"): lambda w, n, a: Call(path={"draw_id": w["published"]}, targeted=False),
+    ("POST", "/api/v1/draws/{draw_id}/replacements"): lambda w, n, a: Call(
+        path={"draw_id": w["published"]},
+        json={"house_id": w["houses"][list(PRINCIPALS).index(n)], "reason": "locked"}),
+    ("GET", "/api/v1/draws/{draw_id}/export"): lambda w, n, a: Call(path={"draw_id": w["published"]},
+                                                                    params={"format": "csv"}, targeted=False),
+    ("GET", "/api/v1/draws/{draw_id}/coverage"): lambda w, n, a: Call(path={"draw_id": w["published"]},
+                                                                      params={"replicates": 20}, targeted=False),
+    ("GET", "/api/v1/draws/{draw_id}/estimates"): lambda w, n, a: Call(path={"draw_id": w["published"]},
+                                                                       targeted=False),  # fmt: skip
+    ("GET", "/api/v1/draws/{draw_id}/units/{unit}/map"): lambda w, n, a: Call(
+        path={"draw_id": w["published"], "unit": UNIT}),
+    ("POST", "/api/v1/plans"): lambda w, n, a: Call(json={"name": "矩阵方案", "year": 2025}, targeted=False,
+                                                    ok=(201,)),  # fmt: skip
+    ("POST", "/api/v1/plans/presets/{name}"): lambda w, n, a: Call(path={"name": "gansu-2024"}, targeted=False,
+                                                                   ok=(201,)),  # fmt: skip
+    ("GET", "/api/v1/plans"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/api/v1/plans/{plan_id}"): lambda w, n, a: Call(path={"plan_id": w["plan"]}, targeted=False),
+    ("GET", "/api/v1/map/config"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/api/v1/tiles/houses/{z}/{x}/{y}.pbf"): lambda w, n, a: Call(path=_tile(w)),
+    ("GET", "/api/v1/map/divisions"): lambda w, n, a: Call(params={"level": "county", "parent": "620100"},
+                                                           targeted=False, absent=UNIT),  # fmt: skip
+    ("GET", "/api/v1/map/summary"): lambda w, n, a: Call(params={"code": UNIT}),
+    ("GET", "/api/v1/units/{unit}/map.html"): lambda w, n, a: Call(path={"unit": UNIT}),
+    ("GET", "/login"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/password"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/about"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/map"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/coverage"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/accounts"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/openapi.json"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/docs"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/redoc"): lambda w, n, a: Call(targeted=False),
+}
+# Out of scope, these answer 200 with nothing of the target: a tile cut to the scope.
+EMPTY_OUTSIDE = {("GET", "/api/v1/tiles/houses/{z}/{x}/{y}.pbf")}
+
+
+# The app's own routes ------------------------------------------------------------------------------------
+
+
+def app_routes() -> list[tuple[str, str, APIRoute]]:
+    """(method, path, route) of every API route of the app, as it matches requests."""
+    app = create_app()
+    out = []
+    for item in app.routes:
+        contexts = item.effective_route_contexts() if hasattr(item, "effective_route_contexts") else [item]
+        for context in contexts:
+            route, path = getattr(context, "original_route", context), getattr(context, "path", None)
+            if isinstance(route, APIRoute):
+                out += [(m, path, route) for m in sorted(route.methods)]
+    return out
+
+
+def declared(dependant) -> list:
+    """Every dependency callable of a route that declares a permission (recursively)."""
+    found = []
+    for dep in dependant.dependencies:
+        if hasattr(dep.call, "permission"):
+            found.append(dep.call)
+        found += declared(dep)
+    return found
+
+
+ROUTES = app_routes()
+
+
+def test_every_route_declares_exactly_one_permission_and_has_an_example():
+    missing = [f"{m} {p}" for m, p, r in ROUTES if len(declared(r.dependant)) != 1]
+    assert not missing, f"routes without exactly one declared permission: {missing}"
+    unexamined = [f"{m} {p}" for m, p, _ in ROUTES if (m, p) not in EXAMPLES]
+    assert not unexamined, f"routes without an example request in this test: {unexamined}"
+    assert len({(m, p) for m, p, _ in ROUTES}) == len(ROUTES), "two routes answer the same method and path"
+
+
+def test_only_health_login_and_assets_are_public():
+    public = {(m, p) for m, p, r in ROUTES if declared(r.dependant)[0].permission is Permission.PUBLIC}
+    assert public == {("GET", "/healthz"), ("POST", "/api/v1/session"), ("GET", "/login")}
+
+
+def _is_page(path: str) -> bool:
+    return not path.startswith("/api") and path not in ("/healthz", "/openapi.json")
+
+
+def _send(client, method: str, path: str, call: Call, account: dict | None):
+    ratelimit.reset()  # a dozen logins from one address in a second is this test, not an attack
+    headers = {"Authorization": f"Bearer {account['token']}"} if account else {}
+    headers["Accept"] = "text/html" if _is_page(path) else "*/*"
+    return client.request(method, path.format(**call.path), params=call.params, json=call.json, files=call.files,
+                          data=call.data, headers=headers, follow_redirects=False)  # fmt: skip
+
+
+def _no_target_data(response, world) -> None:
+    body = response.content
+    assert world["survey_code"].encode() not in body
+    if response.headers.get("content-type", "").startswith("application/json"):
+        assert set(response.json()) <= ERROR_KEYS, response.text[:300]
+
+
+@pytest.mark.parametrize(("method", "path"), [(m, p) for m, p, _ in ROUTES], ids=[f"{m} {p}" for m, p, _ in ROUTES])
+def test_route(world, tmp_path, method, path):
+    client, w, engine = world
+    w = {**w, "csv": _csv(tmp_path)}
+    route = next(r for m, p, r in ROUTES if (m, p) == (method, path))
+    permission = declared(route.dependant)[0].permission
+    page = _is_page(path)
+    example = EXAMPLES[(method, path)]
+
+    anonymous = _send(client, method, path, example(w, "anonymous", {}), None)
+    if permission is Permission.PUBLIC:
+        assert anonymous.status_code in example(w, "anonymous", {}).ok, anonymous.text[:300]
+    elif page:
+        assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login?next=")
+    else:
+        assert anonymous.status_code == 401, anonymous.text[:300]
+        assert anonymous.json()["code"] == "unauthenticated"
+
+    # Refusals first (they must change nothing), then the accounts that may act.
+    order = sorted(PRINCIPALS, key=lambda n: (allowed(PRINCIPALS[n][0], permission), PRINCIPALS[n][3]))
+    for name in order:
+        role, _, _, in_scope = PRINCIPALS[name]
+        account = dict(w["accounts"][name])
+        if path == "/api/v1/me/tokens/{token_id}":
+            with engine.connect() as conn:
+                account["token_id"] = conn.execute(
+                    text("SELECT id FROM api_token WHERE account_id = :a"), {"a": account["id"]}).scalar()  # fmt: skip
+        call = example(w, name, account)
+        response = _send(client, method, path, call, account)
+        where = f"{name} ({role}) {method} {path}: {response.status_code} {response.text[:300]}"
+        if not allowed(role, permission):
+            assert response.status_code == 403, where
+            _no_target_data(response, w)
+        elif in_scope:
+            assert response.status_code in call.ok, where
+        elif call.absent:
+            assert response.status_code in (*call.ok, 403, 404), where
+            assert call.absent.encode() not in response.content, where
+        elif not call.targeted:
+            assert response.status_code in call.ok, where
+        elif (method, path) in EMPTY_OUTSIDE:
+            assert response.status_code == 200, where
+            layers = mapbox_vector_tile.decode(response.content)
+            assert not any(f["properties"].get("survey_code") == w["survey_code"] for layer in layers.values()
+                           for f in layer["features"]), where  # fmt: skip
+        else:
+            assert response.status_code in (403, 404), where
+            _no_target_data(response, w)
+    json.dumps(w["accounts"])  # the world stays plain data
