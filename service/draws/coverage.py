@@ -93,10 +93,16 @@ def coverage_report(session: Session, draw_id: int, replicates: int = 200, scope
     }
 
 
-def estimates(session: Session, draw_id: int, simulated_share: float, seed: str = "simulation") -> dict:
-    """Design-weighted estimates per unit, city and province from SIMULATED results (until field data exist)."""
+def estimates(
+    session: Session, draw_id: int, simulated_share: float, seed: str = "simulation", scope: Scope = EVERYTHING
+) -> dict:
+    """Design-weighted estimates per unit, city and province from SIMULATED results (until field data exist).
+
+    A partial scope estimates over its own units only (its "province" line is the scope's total).
+    """
     _drawn(session, draw_id)
     units = _units(session, draw_id)
+    units = units[[scope.covers_unit(u) for u in units["unit_code"]]]
     sample = pd.DataFrame(
         session.execute(
             text("SELECT unit_code, house_id, stratum, inclusion_probability AS pi_house FROM draw_house "

@@ -48,7 +48,7 @@ def summary(session: Session, scope: Scope, draw_id: int) -> dict:
                 {"d": draw_id, "u": sorted(scope.units)},
             ).scalars()
         )
-        events = [e for e in events if e["house_id"] is None or e["house_id"] in mine]
+        events = [_scoped_event(dict(e), scope) for e in events if e["house_id"] is None or e["house_id"] in mine]
     return {
         "id": draw.id, "plan_id": draw.plan_id, "seed": draw.seed, "algorithm_version": draw.algorithm_version,
         "status": draw.status, "status_label": DRAW_STATUS[draw.status], "frame_digest": draw.frame_digest,
@@ -56,6 +56,15 @@ def summary(session: Session, scope: Scope, draw_id: int) -> dict:
         "created_at": draw.created_at, "published_at": draw.published_at,
         "units": [dict(u) for u in units], "events": [dict(e) for e in events],
     }  # fmt: skip
+
+
+def _scoped_event(event: dict, scope: Scope) -> dict:
+    """An event as a partial scope sees it: the unit list of a county draw holds only its own units."""
+    detail = dict(event.get("detail") or {})
+    if isinstance(detail.get("units"), list):
+        detail["units"] = [u for u in detail["units"] if scope.covers_unit(u)]
+    event["detail"] = detail
+    return event
 
 
 def draws_list(session: Session, scope: Scope) -> list[dict]:

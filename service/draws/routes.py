@@ -166,7 +166,7 @@ def estimates(
     from service.draws.coverage import estimates as run
 
     visible_draw(session, principal.scope, draw_id)
-    return run(session, draw_id, simulated_share)
+    return run(session, draw_id, simulated_share, scope=principal.scope)
 
 
 @router.get("/draws/{draw_id}/units/{unit}/map", summary="One unit of a draw on the map")
