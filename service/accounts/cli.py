@@ -67,7 +67,9 @@ def _cmd_list(args: argparse.Namespace, session: Session, settings) -> int:
     for a in session.scalars(select(Account).order_by(Account.id)):
         scope = a.scope_code or f"plan {a.scope_plan_id} / {a.scope_group}"
         state = "active" if a.active else "DISABLED"
-        print(f"{a.id}\t{a.username}\t{a.name}\t{a.organisation}\t{ROLE_LABELS[Role(a.role)]}\t{scope}\t{state}")
+        print(
+            f"{a.id}\t{a.username}\t{a.name}\t{a.organisation}\t{ROLE_LABELS[Role(a.role)]}\t{scope}\t{state}"
+        )
     return 0
 
 
@@ -110,7 +112,9 @@ def _cmd_audit_verify(args: argparse.Namespace, session: Session, settings) -> i
     else:
         print(f"BROKEN: {len(check.problems)} problem(s) in {check.rows} audit rows")
     if args.expect_head and args.expect_head != check.head:
-        print(f"HEAD DIFFERS from the expected {args.expect_head}: rows were removed from the end or rewritten")
+        print(
+            f"HEAD DIFFERS from the expected {args.expect_head}: rows were removed from the end or rewritten"
+        )
         return 1
     return 0 if check.intact else 1
 
@@ -137,7 +141,9 @@ def add_commands(sub: argparse._SubParsersAction, add, with_session) -> None:
     a.add_argument("--organisation", required=True, help="office or firm")
     a.add_argument("--role", required=True, choices=[r.value for r in Role],
                    help="province 省专班, city 市州专班, county 县区专班, firm 第三方机构, inspector 检查员, leader 领导")  # fmt: skip
-    a.add_argument("--scope", help="division code: a city (city, leader), a county (county), 620000 (province)")
+    a.add_argument(
+        "--scope", help="division code: a city (city, leader), a county (county), 620000 (province)"
+    )
     a.add_argument("--plan", type=int, help="plan id of a firm's or inspector's group")
     a.add_argument("--group", help="group name in that plan (e.g. 第一组)")
     a.add_argument("--phone")
