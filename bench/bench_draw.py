@@ -30,6 +30,7 @@ def main() -> None:
     from sqlalchemy.orm import Session
 
     from bench.scratch import scratch_database
+    from service.audit.trail import Actor
     from service.draws.plans import PlanSpec, create_plan
     from service.draws.service import (
         draw_all_units,
@@ -66,8 +67,9 @@ def main() -> None:
                   f"{statistics.median(times) * 1000:.0f} ms (median of 5, incl. projection) — target < 1 s")  # fmt: skip
             # 2. End to end in PostGIS.
             t = time.perf_counter()
-            draw = run_county_draw(session, plan.id, SEED)
-            run_house_draws(session, draw.id)
+            actor = Actor(None, "基准测试")
+            draw = run_county_draw(session, plan.id, SEED, actor)
+            run_house_draws(session, draw.id, actor)
             session.commit()
             print(f"end to end in PostGIS (frame query, frame + digest recorded, draws, rows written): "
                   f"{time.perf_counter() - t:.2f} s")  # fmt: skip
