@@ -22,5 +22,7 @@ RUN uv sync --frozen --no-dev
 RUN useradd --system --uid 10001 spotcheck
 USER spotcheck
 EXPOSE 8000
-# `serve` migrates and loads the boundaries (both idempotent) before listening.
+# `serve` migrates and loads the boundaries (both idempotent) as DATABASE_URL's user, the owner of the schema,
+# then serves as SPOTCHECK_DB_APP_URL's (spotcheck_app, which owns nothing: migration 0011); in production
+# (SPOTCHECK_ENVIRONMENT=production) both are required and must name different users (docker-compose.yml).
 CMD ["spotcheck", "serve", "--host", "0.0.0.0", "--port", "8000"]

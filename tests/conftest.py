@@ -9,6 +9,7 @@ A skipped test fails the run: database and browser tests must never pass by not 
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import struct
@@ -115,6 +116,26 @@ def engine(db_url: URL):
     eng.dispose()
 
 
+APP_PASSWORD = uuid.uuid4().hex  # the service role's password for this test session
+
+
+@functools.cache
+def _app_login(server: str) -> None:
+    """Give the cluster-wide service role (migration 0011) LOGIN and this session's password, once."""
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(conn.execute(
+            text("SELECT format('ALTER ROLE spotcheck_app LOGIN PASSWORD %L', CAST(:p AS text))"), {"p": APP_PASSWORD}
+        ).scalar_one()))  # fmt: skip
+    admin.dispose()
+
+
+def app_url(url: URL) -> str:
+    """The URL of the same database as the service's role, spotcheck_app (what the app connects with)."""
+    _app_login(url.set(database="postgres").render_as_string(hide_password=False))
+    return url.set(username="spotcheck_app", password=APP_PASSWORD).render_as_string(hide_password=False)
+
+
 def _test_client(url: URL, as_admin: bool = True):
     """A TestClient of the app on ``url``; by default it sends a provincial administrator's API token."""
     from fastapi.testclient import TestClient
@@ -125,7 +146,7 @@ def _test_client(url: URL, as_admin: bool = True):
 
     ratelimit.reset()
     settings = Settings(
-        db=DatabaseSettings(url=url.render_as_string(hide_password=False)),
+        db=DatabaseSettings(url=url.render_as_string(hide_password=False), app_url=app_url(url)),
         security=SecuritySettings(allowed_hosts=["testserver", "127.0.0.1"]),
     )
     with TestClient(create_app(settings)) as c:
@@ -241,7 +262,7 @@ def _serve(url: URL) -> Iterator[str]:
 
     ratelimit.reset()  # the login limit counts per address, and every browser logs in from 127.0.0.1
     settings = Settings(
-        db=DatabaseSettings(url=url.render_as_string(hide_password=False)),
+        db=DatabaseSettings(url=url.render_as_string(hide_password=False), app_url=app_url(url)),
         security=SecuritySettings(allowed_hosts=["testserver", "127.0.0.1"]),
     )
     with socket.socket() as s:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import sessionmaker
 
 from service.accounts.deps import AnyUser
 from service.core import error_handlers
-from service.core.db import database_url, make_engine
+from service.core.db import app_database_url, make_engine
 from service.core.docs import install_docs
 from service.core.headers import install_headers
 from service.core.requests import RequestIdAndNul
@@ -31,7 +31,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(database_url(settings.db), pool_size=settings.db.pool_size)
+        # As spotcheck_app, which owns nothing (migration 0011); migrations and the CLI use the owner.
+        engine = make_engine(app_database_url(settings.db), pool_size=settings.db.pool_size)
         app.state.engine = engine
         app.state.sessionmaker = sessionmaker(engine, expire_on_commit=False)
         try:

@@ -91,32 +91,23 @@ def pg_array(values: list[str] | None) -> str:
 
 
 def defer_secondary_indexes(conn: Connection, table: str, lock_timeout: str = "2s") -> list[str] | None:
-    """Drop ``table``'s non-unique indexes for a bulk load; return their definitions to rebuild them.
+    """Drop ``table``'s non-unique indexes for a bulk load; return their names to rebuild them.
 
     Rebuilding a GiST and two b-tree indexes over a million rows takes about 2 s; maintaining them row by row
     during the load took 6 s more (bench/bench_frame.py). Unique indexes stay: they keep the keys honest and
     serve the load's lookups. The drop takes an exclusive lock on the table until the transaction ends, so
     readers wait for the load; if the lock is not granted within ``lock_timeout`` (a long report is
     reading), nothing is dropped and the load goes on with the indexes (None is returned).
+
+    The service owns no table: the database function ``defer_secondary_indexes`` (migration 0011, run with
+    the owner's rights, for the house table only) locks, keeps each definition where the service cannot
+    write, and drops; ``restore_indexes`` has them rebuilt from there.
     """
-    definitions = conn.execute(
-        text(
-            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index AS i "
-            "JOIN pg_class AS c ON c.oid = i.indexrelid "
-            "WHERE i.indrelid = CAST(:table AS regclass) AND NOT i.indisunique AND NOT i.indisprimary "
-            "ORDER BY c.relname"
-        ),
-        {"table": table},
-    ).all()
-    if not definitions:
-        return []
     previous = conn.execute(text("SHOW lock_timeout")).scalar_one()
     savepoint = conn.begin_nested()
     try:
         conn.execute(text("SELECT set_config('lock_timeout', :t, true)"), {"t": lock_timeout})
-        conn.execute(text(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
-        for name, _ in definitions:
-            conn.execute(text(f'DROP INDEX "{name}"'))
+        names = conn.execute(text("SELECT defer_secondary_indexes(:table)"), {"table": table}).scalar_one()
     except OperationalError as exc:
         if getattr(exc.orig, "sqlstate", None) != "55P03":  # lock_not_available
             raise
@@ -124,10 +115,11 @@ def defer_secondary_indexes(conn: Connection, table: str, lock_timeout: str = "2
         return None
     savepoint.commit()
     conn.execute(text("SELECT set_config('lock_timeout', :t, true)"), {"t": previous})
-    return [definition for _, definition in definitions]
+    return list(names)
 
 
-def restore_indexes(conn: Connection, definitions: list[str]) -> None:
-    """Rebuild indexes dropped by ``defer_secondary_indexes`` (in the same transaction)."""
-    for definition in definitions:
-        conn.execute(text(definition))
+def restore_indexes(conn: Connection, deferred: list[str]) -> None:
+    """Rebuild the indexes ``defer_secondary_indexes`` dropped (by name, from the definitions the database
+    kept), in the same transaction."""
+    if deferred:
+        conn.execute(text("SELECT restore_secondary_indexes(CAST(:names AS text[]))"), {"names": list(deferred)})

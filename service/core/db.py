@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -12,6 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.core.embedded_db import EmbeddedPostgres
 from service.core.settings import DatabaseSettings
+
+log = logging.getLogger("spotcheck")
 
 
 def embedded_cluster(settings: DatabaseSettings) -> EmbeddedPostgres:
@@ -27,6 +30,22 @@ def database_url(settings: DatabaseSettings, start_embedded: bool = True) -> str
     if start_embedded:
         return cluster.url(port=cluster.start())  # start() knows the port: no second pg_ctl status
     return cluster.url()
+
+
+def app_database_url(settings: DatabaseSettings) -> str | URL:
+    """The URL the running service connects with: ``SPOTCHECK_DB_APP_URL``, else the embedded cluster's
+    ``spotcheck_app`` (started if needed). Migrations and the CLI keep ``database_url`` (the owner).
+
+    With an external ``DATABASE_URL`` and no app URL (development only: production refuses it) the service
+    falls back to the owner, who could disable the freeze triggers; a warning says so.
+    """
+    if settings.app_url:
+        return settings.app_url
+    if settings.url:
+        log.warning("SPOTCHECK_DB_APP_URL is not set: the service connects as the owner of the schema")
+        return settings.url
+    cluster = embedded_cluster(settings)
+    return cluster.app_url(port=cluster.start())
 
 
 def make_engine(url: str | URL, pool_size: int = 5) -> Engine:

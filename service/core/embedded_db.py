@@ -1,8 +1,10 @@
 """A private PostgreSQL + PostGIS cluster managed by the ``spotcheck`` command.
 
 Used when no ``DATABASE_URL`` is given. The cluster lives in its own directory (``pgdata/`` for the data,
-``run/`` for the Unix socket, ``password`` for the generated superuser password, ``postgres.log``), listens
-on 127.0.0.1 on a free port, and is started and stopped with ``pg_ctl``. PostgreSQL refuses to run as root,
+``run/`` for the Unix socket, ``password`` for the generated superuser password, ``app-password`` for the
+service role's, both mode 600, ``postgres.log``), listens on 127.0.0.1 on a free port, and is started and
+stopped with ``pg_ctl``. The CLI, migrations and demo loads connect as the superuser; the running service
+connects as ``spotcheck_app`` (``app_url``), which owns nothing (migration 0011 grants what it may do). PostgreSQL refuses to run as root,
 so as root every server command runs as the ``postgres`` system user through ``runuser``.
 """
 
@@ -25,6 +27,7 @@ from sqlalchemy.engine import URL
 from service.core.errors import DatabaseUnavailable
 
 SUPERUSER = "spotcheck"
+APP_ROLE = "spotcheck_app"  # the service's role (migration 0011 grants it what it may do)
 SERVER_OS_USER = "postgres"
 
 # Server settings for a machine like ours (2 cores, 24 GiB): the defaults (128 MB of shared buffers, a
@@ -122,6 +125,11 @@ class EmbeddedPostgres:
         return self.root / "password"
 
     @property
+    def app_password_file(self) -> Path:
+        """Generated password of the service's role, readable by the invoking user only."""
+        return self.root / "app-password"
+
+    @property
     def log_file(self) -> Path:
         """Server log."""
         return self.root / "postgres.log"
@@ -181,6 +189,20 @@ class EmbeddedPostgres:
     def password(self) -> str:
         """The superuser password generated at initialisation."""
         return self.password_file.read_text().strip()
+
+    def app_password(self) -> str:
+        """The service role's password, generated (mode 600) the first time it is asked for."""
+        try:
+            return self.app_password_file.read_text().strip()
+        except FileNotFoundError:
+            pass
+        try:  # created with its mode: never readable by others, not even for a moment
+            fd = os.open(self.app_password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it meanwhile
+            return self.app_password_file.read_text().strip()
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(24) + "\n")
+        return self.app_password_file.read_text().strip()
 
     def running_port(self) -> int | None:
         """Port of the running server, from postmaster.pid (None when stopped)."""
@@ -252,6 +274,7 @@ class EmbeddedPostgres:
             (self.root / "port").write_text(f"{port}\n")
             running = port
         self._ensure_database(running)
+        self._ensure_app_role(running)
         return running
 
     def _remembered_port(self) -> int | None:
@@ -292,6 +315,44 @@ class EmbeddedPostgres:
             port=port,
             database=database or self.database,
         )
+
+    def app_url(self, database: str | None = None, port: int | None = None) -> URL:
+        """SQLAlchemy URL of a database in the running cluster, as the service's role."""
+        return self.url(database, port).set(username=APP_ROLE, password=self.app_password())
+
+    def _ensure_app_role(self, port: int) -> None:
+        """The service's role can log in with the password of ``app-password``: created (with no power
+        beyond logging in; migration 0011 grants the rest) or given LOGIN and that password if needed."""
+        import psycopg
+        from psycopg import sql
+
+        password = self.app_password()
+        if self._can_log_in(port, APP_ROLE, password):
+            return
+        params = dict(host="127.0.0.1", port=port, user=SUPERUSER, password=self.password())
+        with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+            # One process at a time (uvicorn workers start together); the second finds it done.
+            conn.execute("SELECT pg_advisory_lock(hashtext('spotcheck.app_role'))")
+            if self._can_log_in(port, APP_ROLE, password):
+                return
+            # Only the SCRAM verifier is sent: the password itself never reaches the server or its log.
+            verifier = conn.pgconn.encrypt_password(password.encode(), APP_ROLE.encode(), b"scram-sha-256")
+            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (APP_ROLE,)).fetchone()
+            statement = (
+                "ALTER ROLE {} LOGIN PASSWORD {}" if exists else
+                "CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT PASSWORD {}"
+            )  # fmt: skip
+            conn.execute(sql.SQL(statement).format(sql.Identifier(APP_ROLE), sql.Literal(verifier.decode())))
+
+    def _can_log_in(self, port: int, user: str, password: str) -> bool:
+        import psycopg
+
+        try:
+            with psycopg.connect(host="127.0.0.1", port=port, user=user, password=password, dbname="postgres",
+                                 connect_timeout=10):  # fmt: skip
+                return True
+        except psycopg.OperationalError:
+            return False
 
     def _ensure_database(self, port: int) -> None:
         import psycopg

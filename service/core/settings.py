@@ -44,6 +44,12 @@ class DatabaseSettings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "SPOTCHECK_DB_URL"),
         description="SQLAlchemy URL of an external PostGIS; when unset the embedded cluster is used.",
     )
+    app_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL the running service connects with (SPOTCHECK_DB_APP_URL): the role "
+        "spotcheck_app, which owns nothing (migration 0011). Migrations and the CLI use DATABASE_URL, the "
+        "owner. Required in production; the embedded cluster makes its own.",
+    )
     data_dir: Path = Field(default_factory=default_embedded_root, description="Embedded cluster root.")
     name: str = Field(default="spotcheck", description="Database name inside the embedded cluster.")
     pg_bin: Path | None = Field(default=None, description="PostgreSQL bin directory (auto-detected).")
@@ -156,7 +162,26 @@ class Settings(BaseSettings):
         # must name its database explicitly (docker-compose.yml does).
         if self.environment == "production" and self.db.embedded:
             raise ValueError("SPOTCHECK_ENVIRONMENT=production requires DATABASE_URL")
+        if self.environment == "production":
+            # The service must not run as the owner of the schema, who can disable the freeze triggers.
+            if not self.db.app_url:
+                raise ValueError(
+                    "SPOTCHECK_ENVIRONMENT=production requires SPOTCHECK_DB_APP_URL (the service's own role, "
+                    "spotcheck_app, beside DATABASE_URL's owner)"
+                )
+            if _url_user(self.db.app_url) == _url_user(self.db.url):
+                raise ValueError("SPOTCHECK_DB_APP_URL must name another user than DATABASE_URL (the owner)")
         return self
+
+
+def _url_user(url: str | None) -> str | None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).username if url else None
+    except ArgumentError:
+        raise ValueError("DATABASE_URL or SPOTCHECK_DB_APP_URL is not a database URL") from None  # no secret echoed
 
 
 @lru_cache

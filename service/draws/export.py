@@ -1,4 +1,10 @@
-"""Exports of a draw for the groups in the field: Excel with Chinese headers, CSV, GeoJSON."""
+"""Exports of a draw for the groups in the field: Excel with Chinese headers, CSV, GeoJSON.
+
+The houses are those the draw recorded, as they were at the house draw (``sql/export.sql`` reads
+draw_house_record), so a published draw's lists never change with a later import. Text from imported files
+reaches spreadsheets: a cell that a spreadsheet would read as a formula (beginning with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) is written with a leading apostrophe in CSV and xlsx.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,10 @@ import json
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from service.accounts.scope import EVERYTHING, Scope
+from service.core.queries import SqlFiles
 from service.draws.service import DRAW_STATUS, REPLACEMENT_REASONS, get_draw
 
 # Column -> Chinese header, in export order.
@@ -25,30 +31,8 @@ HEADERS = {
     "synthetic": "合成数据",
 }  # fmt: skip
 
-EXPORT_SQL = text(
-    """
-    SELECT u.group_name, u.firm, c.name AS city_name, d.name AS unit_name, dh.unit_code, dh.role, dh.position,
-           h.survey_code, t.name AS township_name, h.village, h.address, h.use_class, dh.commercial,
-           r.hazard_grade, r.rectification_status, dh.stratum, dh.inclusion_probability AS house_probability,
-           u.inclusion_probability AS unit_probability, ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat,
-           rh.survey_code AS replaced_by, e.reason AS replaced_reason, sh.survey_code AS replaces, h.synthetic
-    FROM draw_house AS dh
-    JOIN draw_unit AS u ON u.draw_id = dh.draw_id AND u.unit_code = dh.unit_code
-    JOIN house AS h ON h.id = dh.house_id
-    JOIN division AS d ON d.code = dh.unit_code
-    JOIN division AS c ON c.code = u.city_code
-    LEFT JOIN division AS t ON t.code = h.township_code
-    LEFT JOIN hazard_record AS r ON r.house_id = h.id AND r.closed_on IS NULL
-    LEFT JOIN draw_event AS e ON e.draw_id = dh.draw_id AND e.kind = 'replacement_used' AND e.house_id = dh.house_id
-    LEFT JOIN house AS rh ON rh.id = e.replacement_house_id
-    -- A used replacement names the house it stands in for (the event log is append-only: one event each).
-    LEFT JOIN draw_event AS se
-        ON se.draw_id = dh.draw_id AND se.kind = 'replacement_used' AND se.replacement_house_id = dh.house_id
-    LEFT JOIN house AS sh ON sh.id = se.house_id
-    WHERE dh.draw_id = :d
-    ORDER BY u.group_name NULLS LAST, u.city_code, dh.unit_code, dh.role DESC, dh.position
-    """
-)
+SQL = SqlFiles("service.draws")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 LABELS = {"role": {"sample": "样本", "replacement": "备选"}, "replaced_reason": REPLACEMENT_REASONS}
 
@@ -56,7 +40,7 @@ LABELS = {"role": {"sample": "样本", "replacement": "备选"}, "replaced_reaso
 def draw_table(session: Session, draw_id: int, scope: Scope = EVERYTHING) -> pd.DataFrame:
     """Every drawn and replacement house of a draw, one row each, ready for export."""
     get_draw(session, draw_id)
-    rows = session.execute(EXPORT_SQL, {"d": draw_id}).mappings().all()
+    rows = session.execute(SQL.one("export"), {"d": draw_id}).mappings().all()
     return pd.DataFrame([r for r in rows if scope.covers_unit(r["unit_code"])], columns=list(HEADERS))
 
 
@@ -74,7 +58,12 @@ def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
         out[column] = out[column].map(lambda v, e=enum: e(v).label if isinstance(v, str) else v)
     for column in ("commercial", "synthetic"):
         out[column] = out[column].map({True: "是", False: "否"})
-    return out.rename(columns=HEADERS)
+    return out.rename(columns=HEADERS).map(neutralised)
+
+
+def neutralised(value: object) -> object:
+    """Text a spreadsheet would take for a formula, made plain text by a leading apostrophe."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 def to_xlsx(session: Session, draw_id: int, scope: Scope = EVERYTHING) -> bytes:
@@ -96,7 +85,7 @@ def to_xlsx(session: Session, draw_id: int, scope: Scope = EVERYTHING) -> bytes:
         ("状态", DRAW_STATUS.get(draw.status, draw.status)), ("发布时间", str(draw.published_at or "")), ("坐标系", "CGCS2000 经纬度 (EPSG:4490)"),
         ("替换原因代码", "；".join(f"{k}={v}" for k, v in REPLACEMENT_REASONS.items())),
     ):  # fmt: skip
-        record.append([key, value])
+        record.append([key, neutralised(value)])  # the seed is text a person typed
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

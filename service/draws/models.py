@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     SmallInteger,
@@ -123,11 +124,49 @@ class DrawHouse(Base):
     inclusion_probability: Mapped[float] = mapped_column(Float)
 
 
+class DrawHouseRecord(Base):
+    """A drawn or replacement house as it was at the house draw: what the export and the unit map show."""
+
+    __tablename__ = "draw_house_record"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["draw_id", "house_id"], ["draw_house.draw_id", "draw_house.house_id"],
+            ondelete="CASCADE", onupdate="CASCADE"
+        ),
+    )
+
+    draw_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    house_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    survey_code: Mapped[str] = mapped_column(Text)
+    township_code: Mapped[str | None] = mapped_column(String(12))
+    township_name: Mapped[str | None] = mapped_column(Text)
+    village: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text)
+    use_class: Mapped[str] = mapped_column(String(16))
+    hazard_grade: Mapped[str | None] = mapped_column(String(16))
+    rectification_status: Mapped[str | None] = mapped_column(String(16))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    synthetic: Mapped[bool] = mapped_column(Boolean)
+
+
+_REPLACEMENT = text("kind = 'replacement_used'")
+
+
 class DrawEvent(Base):
-    """Something that happened to a draw after it was made (append-only)."""
+    """Something that happened to a draw after it was made (append-only), naming the account that acted
+    (required of rows written since migration 0012, by a trigger)."""
 
     __tablename__ = "draw_event"
-    __table_args__ = (Index("ix_draw_event_draw_id", "draw_id"),)
+    __table_args__ = (
+        Index("ix_draw_event_draw_id", "draw_id"),
+        # A house is replaced once per draw, and a replacement serves once.
+        Index("ux_draw_event_replaced", "draw_id", "house_id", unique=True, postgresql_where=_REPLACEMENT),
+        Index(
+            "ux_draw_event_replacement", "draw_id", "replacement_house_id", unique=True,
+            postgresql_where=_REPLACEMENT,
+        ),  # fmt: skip
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     draw_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("draw.id"))

@@ -2,7 +2,12 @@
 
 The algorithms are pure (``geo.draw``); this module gathers their inputs from the database, records
 everything that makes a draw reproducible (plan, seed, algorithm version, the frame itself and its
-digest), and proves later that nothing changed: ``verify`` re-runs the draw from the record.
+digest, the drawn houses as they were), and proves later that nothing changed: ``verify`` re-runs the draw
+from the record and checks the plan's digest.
+
+A house draw, a publication and a replacement lock the draw's row first (``_locked_draw``) and check its
+state only then: of two at the same time, the second waits for the first and then gets a Conflict (409),
+so a house is never handed to two replacements and no step is recorded twice.
 """
 
 from __future__ import annotations
@@ -23,9 +28,12 @@ from geo.crs import CGCS2000, gauss_kruger_epsg
 from service.accounts.scope import EVERYTHING, Scope
 from service.audit.trail import Actor
 from service.core.bulk import copy_frame
-from service.core.errors import InvalidInput, NotFound
+from service.core.errors import Conflict, InvalidInput, NotFound
+from service.core.queries import SqlFiles
 from service.draws.models import Draw, DrawEvent, DrawUnit
 from service.draws.plans import PlanSpec, get_plan
+
+SQL = SqlFiles("service.draws")
 
 # What a draw's status code means, for people (the API gives both).
 DRAW_STATUS = {"units_drawn": "已抽取县区", "houses_drawn": "已抽取房屋", "published": "已发布（冻结）"}
@@ -54,6 +62,19 @@ def sampling_units(session: Session) -> list[algo.UnitInfo]:
 def get_draw(session: Session, draw_id: int) -> Draw:
     """A draw, or NotFound."""
     found = session.get(Draw, draw_id)
+    if found is None:
+        raise NotFound(f"未找到编号为 {draw_id} 的抽样。", f"No draw has the id {draw_id}.")
+    return found
+
+
+def _locked_draw(session: Session, draw_id: int) -> Draw:
+    """The draw with its row locked until the transaction ends, read afresh (a concurrent step that got the
+    lock first has committed by then). FOR NO KEY UPDATE: the draw's steps exclude each other, while events
+    of other draws' work (their foreign key takes a key-share lock) do not wait."""
+    found = session.scalars(
+        select(Draw).where(Draw.id == draw_id).with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    ).one_or_none()  # fmt: skip
     if found is None:
         raise NotFound(f"未找到编号为 {draw_id} 的抽样。", f"No draw has the id {draw_id}.")
     return found
@@ -120,39 +141,20 @@ def run_county_draw(session: Session, plan_id: int, seed: str, actor: Actor) -> 
 
 # House draws ----------------------------------------------------------------------------------------
 
-FRAME_SQL = text(
-    """
-    -- The frame: every house with an open hazard record in the drawn units (rectified or not: whether
-    -- rectification really happened is what the inspectors check).
-    SELECT h.id AS house_id, h.survey_code, h.county_code AS unit_code,
-           COALESCE(h.township_code, '') AS township_code,
-           h.use_class IN ('commercial', 'mixed') AS commercial,
-           ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat
-    FROM house AS h
-    JOIN hazard_record AS r ON r.house_id = h.id AND r.closed_on IS NULL
-    WHERE h.county_code = ANY(CAST(:units AS text[]))
-    ORDER BY h.id
-    """
-)
+FRAME_COLUMNS = ["house_id", "survey_code", "unit_code", "township_code", "commercial", "lon", "lat"]
 
 
 def live_frame(session: Session, units: list[str]) -> pd.DataFrame:
-    """The current frame of the given units."""
-    rows = session.execute(FRAME_SQL, {"units": units}).all()
-    return pd.DataFrame(
-        rows, columns=["house_id", "survey_code", "unit_code", "township_code", "commercial", "lon", "lat"]
-    )
+    """The current frame of the given units (houses with an open hazard record)."""
+    return pd.DataFrame(session.execute(SQL.one("live_frame"), {"units": units}).all(), columns=FRAME_COLUMNS)
 
 
 def stored_frame(session: Session, draw_id: int) -> pd.DataFrame:
     """The frame a draw used, as recorded."""
     rows = session.execute(
-        text("SELECT house_id, survey_code, unit_code, township_code, commercial, lon, lat FROM draw_frame "
-             "WHERE draw_id = :d ORDER BY house_id"), {"d": draw_id}
-    ).all()  # fmt: skip
-    return pd.DataFrame(
-        rows, columns=["house_id", "survey_code", "unit_code", "township_code", "commercial", "lon", "lat"]
-    )
+        text(f"SELECT {', '.join(FRAME_COLUMNS)} FROM draw_frame WHERE draw_id = :d ORDER BY house_id"), {"d": draw_id}
+    ).all()
+    return pd.DataFrame(rows, columns=FRAME_COLUMNS)
 
 
 def digest_of_frame(frame: pd.DataFrame) -> str:
@@ -203,11 +205,12 @@ def _unit_requests(session: Session, draw_id: int) -> list[tuple[str, int, int]]
 
 
 def run_house_draws(session: Session, draw_id: int, actor: Actor) -> Draw:
-    """Draw the houses of every drawn unit, record the frame, samples and replacement lists."""
-    draw = get_draw(session, draw_id)
+    """Draw the houses of every drawn unit, record the frame, samples and replacement lists, and the drawn
+    houses as they are now (draw_house_record)."""
+    draw = _locked_draw(session, draw_id)
     if draw.status != "units_drawn":
-        raise InvalidInput(
-            f"抽样 {draw_id} 已抽取房屋（状态：{draw.status}），不能重抽；如需重抽请新建抽样。",
+        raise Conflict(
+            f"抽样 {draw_id} 已抽取房屋（{DRAW_STATUS[draw.status]}，可能刚由他人完成），不能重抽；如需重抽请新建抽样。",
             f"Draw {draw_id} has drawn its houses already (status {draw.status}); make a new draw instead.",
         )
     requests = _unit_requests(session, draw_id)
@@ -216,32 +219,10 @@ def run_house_draws(session: Session, draw_id: int, actor: Actor) -> Draw:
     results = draw_all_units(frame, requests, draw.seed)
     rows = []
     for code, result in results.items():
-        for r in result.sample.itertuples():
-            rows.append(
-                (
-                    code,
-                    r.house_id,
-                    "sample",
-                    r.draw_order,
-                    r.stratum,
-                    r.township_code,
-                    r.commercial,
-                    r.inclusion_probability,
-                )
-            )
-        for r in result.replacements.itertuples():
-            rows.append(
-                (
-                    code,
-                    r.house_id,
-                    "replacement",
-                    r.rank,
-                    r.stratum,
-                    r.township_code,
-                    r.commercial,
-                    r.inclusion_probability,
-                )
-            )
+        for role, table, order in [("sample", result.sample, "draw_order"),
+                                   ("replacement", result.replacements, "rank")]:  # fmt: skip
+            rows += [(code, r.house_id, role, getattr(r, order), r.stratum, r.township_code, r.commercial,
+                      r.inclusion_probability) for r in table.itertuples()]  # fmt: skip
         session.execute(
             text("UPDATE draw_unit SET commercial_drawn = :c, frame_size = :n, shortfalls = CAST(:s AS jsonb) "
                  "WHERE draw_id = :d AND unit_code = :u"),
@@ -251,6 +232,7 @@ def run_house_draws(session: Session, draw_id: int, actor: Actor) -> Draw:
     houses = pd.DataFrame(rows, columns=["unit_code", "house_id", "role", "position", "stratum", "township_code",
                                          "commercial", "inclusion_probability"])  # fmt: skip
     copy_frame(session.connection(), "draw_house", houses.assign(draw_id=draw_id))
+    session.execute(SQL.one("record_drawn_houses"), {"d": draw_id})
     draw.frame_digest = digest_of_frame(frame)
     draw.frame_size = len(frame)
     draw.status = "houses_drawn"
@@ -290,7 +272,11 @@ def _canonical(value: object) -> str:
 
 def publish(session: Session, draw_id: int, actor: Actor) -> Draw:
     """Publish a draw: record its result digest; from now on it cannot change."""
-    draw = get_draw(session, draw_id)
+    draw = _locked_draw(session, draw_id)
+    if draw.status == "published":
+        raise Conflict(
+            f"抽样 {draw_id} 已发布（可能刚由他人发布），不能再次发布。", f"Draw {draw_id} is published already."
+        )
     if draw.status != "houses_drawn":
         raise InvalidInput(
             f"抽样 {draw_id} 当前状态为 {draw.status}，须先抽取房屋才能发布。",
@@ -318,9 +304,10 @@ class Verification:
 def verify(session: Session, draw_id: int, actor: Actor) -> Verification:
     """Re-run the draw from its record and compare everything; log the outcome as an event."""
     draw = get_draw(session, draw_id)
-    _, spec = get_plan(session, draw.plan_id)
+    plan, spec = get_plan(session, draw.plan_id)
     out = Verification(draw_id, False)
     out.checks["algorithm_version"] = draw.algorithm_version == algo.ALGORITHM_VERSION
+    out.checks["plan_digest"] = _plan_digest_holds(session, draw_id, plan, out.details)
     picks = county_picks(spec, sampling_units(session), draw.seed)
     recorded = session.execute(
         text("SELECT unit_code, reason, inclusion_probability, unit_order FROM draw_unit WHERE draw_id = :d "
@@ -353,6 +340,18 @@ def verify(session: Session, draw_id: int, actor: Actor) -> Verification:
     _event(session, draw_id, "verified", actor, detail={"identical": out.identical, "checks": out.checks})
     session.flush()
     return out
+
+
+def _plan_digest_holds(session: Session, draw_id: int, plan, details: dict) -> bool:
+    """The stored plan still has the digest recorded with it and in the draw's units_drawn event."""
+    canonical = json.dumps(plan.spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    at_draw = session.execute(
+        text("SELECT detail->>'plan_sha256' FROM draw_event WHERE draw_id = :d AND kind = 'units_drawn' "
+             "ORDER BY id LIMIT 1"), {"d": draw_id}
+    ).scalar()  # fmt: skip
+    details.update({"plan_sha256": digest, "plan_sha256_recorded": plan.spec_sha256, "plan_sha256_at_draw": at_draw})
+    return digest == plan.spec_sha256 == at_draw
 
 
 # Replacements ---------------------------------------------------------------------------------------
@@ -391,8 +390,11 @@ def use_replacement(
     session: Session, draw_id: int, house_id: int, reason: str, actor: Actor, note: str | None = None,
     scope: Scope = EVERYTHING,
 ) -> int:
-    """Replace a drawn house that cannot be visited by the next one the design allows; log who, when, why."""
-    draw = get_draw(session, draw_id)
+    """Replace a drawn house that cannot be visited by the next one the design allows; log who, when, why.
+
+    The draw's row is locked first: replacements of one draw are made one at a time, each seeing those
+    made before it."""
+    draw = _locked_draw(session, draw_id)
     if draw.status not in ("houses_drawn", "published"):
         raise InvalidInput("该抽样尚未抽取房屋。", f"Draw {draw_id} has no houses yet.")
     if reason not in REPLACEMENT_REASONS:
@@ -412,8 +414,8 @@ def use_replacement(
             f"House {house_id} is not among the houses of draw {draw_id} in use.",
         )
     if house_id in used:
-        raise InvalidInput(
-            f"房屋 {house_id} 已被替换为 {used[house_id]}。",
+        raise Conflict(
+            f"房屋 {house_id} 已被替换为 {used[house_id]}（可能刚由他人替换），不能再次替换。",
             f"House {house_id} was replaced by {used[house_id]}.",
         )
     unit_code = unit.unit_code

@@ -94,8 +94,8 @@ def refresh_map_views(conn: Connection) -> None:
     # the statistics are stale and the planner sorts instead (every text comparison a strcoll under
     # C.UTF-8); hashing refreshes them in 2.2 s instead of 3.2 s for a million houses.
     conn.execute(text("SET LOCAL enable_sort = off"))
-    conn.execute(text("REFRESH MATERIALIZED VIEW house_cluster"))
-    conn.execute(text("REFRESH MATERIALIZED VIEW house_stats"))
+    # Both views, by the owner's function (migration 0011): the service owns no view, and REFRESH needs that.
+    conn.execute(text("SELECT refresh_map_views()"))
     conn.execute(
         text("SELECT nextval('map_version_seq')")
     )  # cached tiles of the old data are not served again

@@ -15,7 +15,7 @@ from service.core.models import all_metadata
 OUR_TABLES = {
     "dataset", "division", "sampling_unit", "house", "hazard_record", "sensitive_site",
     "import_batch", "house_proximity", "division_piece", "sampling_plan", "draw", "draw_unit", "draw_frame",
-    "draw_house", "draw_event", "account", "account_session", "api_token", "audit_event",
+    "draw_house", "draw_event", "account", "account_session", "api_token", "audit_event", "draw_house_record",
 }  # fmt: skip
 
 

@@ -12,10 +12,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from service.core.errors import InvalidInput
+from service.audit.trail import Actor
+from service.core.errors import Conflict, InvalidInput
 from service.draws import export as draw_export
 from service.draws.plans import PlanSpec, create_plan, preset
 from service.draws.service import publish, run_county_draw, run_house_draws, use_replacement, verify
+from tests.factories import make_account
 
 SEED = "2024-10-21 福利彩票双色球 2024123期 03 07 12 18 25 31 + 09"
 
@@ -26,20 +28,39 @@ def session(demo_engine):
         yield s
 
 
-def drawn(session, spec: PlanSpec | None = None, seed: str = SEED):
+def _actor(engine, username: str, name: str) -> Actor:
+    return Actor(make_account(engine, username, "province", name=name).id, f"{name}（{username}）")
+
+
+@pytest.fixture
+def tester(demo_engine) -> Actor:
+    return _actor(demo_engine, "tester", "测试员")
+
+
+@pytest.fixture
+def zhang(demo_engine) -> Actor:
+    return _actor(demo_engine, "zhang", "张三")
+
+
+@pytest.fixture
+def li(demo_engine) -> Actor:
+    return _actor(demo_engine, "li", "李四")
+
+
+def drawn(session, actor: Actor, spec: PlanSpec | None = None, seed: str = SEED):
     plan = create_plan(session, spec or PlanSpec(name="测试方案", year=2025), source="test")
-    draw = run_county_draw(session, plan.id, seed, "测试员")
-    run_house_draws(session, draw.id, "测试员")
+    draw = run_county_draw(session, plan.id, seed, actor)
+    run_house_draws(session, draw.id, actor)
     session.commit()
     return draw
 
 
-def test_preset_is_the_notice_appendix(session):
+def test_preset_is_the_notice_appendix(session, tester):
     spec = preset("gansu-2024")
     assert len(spec.fixed_units) == 42 and len(spec.groups) == 4
     assert [g.firm for g in spec.groups][0] == "兰州有色冶金设计研究院有限公司"
     plan = create_plan(session, spec, source="preset:gansu-2024")
-    draw = run_county_draw(session, plan.id, SEED)
+    draw = run_county_draw(session, plan.id, SEED, tester)
     units = session.execute(
         text("SELECT u.unit_code, d.name, u.reason, u.group_name FROM draw_unit u JOIN division d ON d.code = u.unit_code "
              "WHERE draw_id = :d"), {"d": draw.id}
@@ -50,11 +71,11 @@ def test_preset_is_the_notice_appendix(session):
     assert names["夏河县"] == "第四组" and names["安宁区"] == "第二组"
 
 
-def test_county_draw_follows_the_rules_and_reproduces(session):
+def test_county_draw_follows_the_rules_and_reproduces(session, tester):
     plan = create_plan(session, PlanSpec(name="全省抽样", year=2025), source="test")
-    first = run_county_draw(session, plan.id, SEED)
-    again = run_county_draw(session, plan.id, SEED)
-    other = run_county_draw(session, plan.id, SEED + "x")
+    first = run_county_draw(session, plan.id, SEED, tester)
+    again = run_county_draw(session, plan.id, SEED, tester)
+    other = run_county_draw(session, plan.id, SEED + "x", tester)
     q = text("SELECT unit_code, reason FROM draw_unit WHERE draw_id = :d ORDER BY unit_code")
     a, b, c = (session.execute(q, {"d": d.id}).all() for d in (first, again, other))
     assert a == b and a != c
@@ -70,8 +91,8 @@ def test_county_draw_follows_the_rules_and_reproduces(session):
     assert len(lanzhou) == 5
 
 
-def test_house_draws_record_frame_sample_and_replacements(session):
-    draw = drawn(session)
+def test_house_draws_record_frame_sample_and_replacements(session, tester):
+    draw = drawn(session, tester)
     assert draw.status == "houses_drawn" and len(draw.frame_digest) == 64 and draw.frame_size > 0
     units = session.execute(
         text("SELECT unit_code, houses_requested, commercial_min, commercial_drawn, frame_size, shortfalls FROM draw_unit "
@@ -99,26 +120,26 @@ def test_house_draws_record_frame_sample_and_replacements(session):
     assert stray == 0
 
 
-def test_verify_proves_identity_and_catches_tampering(session):
-    draw = drawn(session)
-    assert verify(session, draw.id).identical
+def test_verify_proves_identity_and_catches_tampering(session, tester):
+    draw = drawn(session, tester)
+    assert verify(session, draw.id, tester).identical
     session.execute(
         text("UPDATE draw_house SET house_id = house_id + 1000000 WHERE draw_id = :d AND role = 'sample' AND position = 1 "
              "AND unit_code = (SELECT min(unit_code) FROM draw_unit WHERE draw_id = :d)"), {"d": draw.id}
     )  # fmt: skip
-    result = verify(session, draw.id)
+    result = verify(session, draw.id, tester)
     assert not result.identical and result.checks["houses"] is False and result.checks["frame_digest"] is True
     session.rollback()
     session.execute(text("UPDATE draw_frame SET lon = lon + 0.001 WHERE draw_id = :d AND house_id = "
                          "(SELECT min(house_id) FROM draw_frame WHERE draw_id = :d)"), {"d": draw.id})  # fmt: skip
-    assert verify(session, draw.id).checks["frame_digest"] is False
+    assert verify(session, draw.id, tester).checks["frame_digest"] is False
 
 
-def test_published_draw_cannot_change_and_events_are_append_only(session, demo_engine):
-    draw = drawn(session)
-    publish(session, draw.id, "处长")
+def test_published_draw_cannot_change_and_events_are_append_only(session, demo_engine, tester):
+    draw = drawn(session, tester)
+    publish(session, draw.id, tester)
     session.commit()
-    assert verify(session, draw.id).identical
+    assert verify(session, draw.id, tester).identical
     session.commit()
     for statement in (
         "UPDATE draw_house SET position = position WHERE draw_id = :d",
@@ -129,19 +150,19 @@ def test_published_draw_cannot_change_and_events_are_append_only(session, demo_e
     ):
         with pytest.raises(DBAPIError, match="published|append-only"), demo_engine.begin() as conn:
             conn.execute(text(statement), {"d": draw.id})
-    with pytest.raises(InvalidInput):
-        publish(session, draw.id)
+    with pytest.raises(Conflict):
+        publish(session, draw.id, tester)
 
 
-def test_replacements_follow_the_list_and_are_logged(session):
-    draw = drawn(session)
-    publish(session, draw.id)
+def test_replacements_follow_the_list_and_are_logged(session, tester, zhang, li):
+    draw = drawn(session, tester)
+    publish(session, draw.id, tester)
     session.commit()
     house, stratum, unit = session.execute(
         text("SELECT house_id, stratum, unit_code FROM draw_house WHERE draw_id = :d AND role = 'sample' ORDER BY unit_code, "
              "position LIMIT 1"), {"d": draw.id}
     ).one()  # fmt: skip
-    first = use_replacement(session, draw.id, house, "demolished", "张三", "房屋已拆除")
+    first = use_replacement(session, draw.id, house, "demolished", zhang, "房屋已拆除")
     session.commit()
     expected = session.execute(
         text("SELECT house_id FROM draw_house WHERE draw_id = :d AND unit_code = :u AND role = 'replacement' AND stratum = :s "
@@ -150,18 +171,18 @@ def test_replacements_follow_the_list_and_are_logged(session):
     if expected is not None:
         assert first == expected
     event = session.execute(
-        text("SELECT actor, reason, note, at FROM draw_event WHERE draw_id = :d AND kind = 'replacement_used'"), {"d": draw.id}
+        text("SELECT actor, account_id, reason, note, at FROM draw_event WHERE draw_id = :d AND kind = 'replacement_used'"),
+        {"d": draw.id},
     ).one()  # fmt: skip
-    assert event.actor == "张三" and event.reason == "demolished" and event.at is not None
-    with pytest.raises(InvalidInput, match="replaced"):
-        use_replacement(session, draw.id, house, "locked", "李四")
-    second = use_replacement(
-        session, draw.id, first, "refused", "李四"
-    )  # the replacement itself may fail too
+    assert (event.actor, event.account_id) == (zhang.label, zhang.account_id)
+    assert event.reason == "demolished" and event.at is not None
+    with pytest.raises(Conflict, match="replaced"):
+        use_replacement(session, draw.id, house, "locked", li)
+    second = use_replacement(session, draw.id, first, "refused", li)  # the replacement itself may fail too
     assert second not in (house, first)
     with pytest.raises(InvalidInput):
-        use_replacement(session, draw.id, house, "bogus", "李四")
-    assert verify(session, draw.id).identical  # events do not change the draw
+        use_replacement(session, draw.id, second, "bogus", li)
+    assert verify(session, draw.id, tester).identical  # events do not change the draw
 
     # The export says which sample each used replacement stands in for, and why.
     code = dict(session.execute(text("SELECT id, survey_code FROM house WHERE id IN (:a, :b, :c)"),
@@ -176,10 +197,10 @@ def test_replacements_follow_the_list_and_are_logged(session):
     assert "已被替换为,被替换原因,替换的样本" in csv.splitlines()[0] and "已拆除" in csv and "拒绝入户" in csv
 
 
-def test_a_commercial_house_past_its_strata_replacements(session):
+def test_a_commercial_house_past_its_strata_replacements(session, tester, zhang):
     """Once its stratum's replacements are used up, a commercial house still gets one by the rule (or a
     clear refusal), never an internal error."""
-    draw = drawn(session)
+    draw = drawn(session, tester)
     house, unit, stratum = session.execute(
         text("SELECT house_id, unit_code, stratum FROM draw_house WHERE draw_id = :d AND role = 'sample' AND commercial "
              "ORDER BY unit_code, position LIMIT 1"), {"d": draw.id}
@@ -190,9 +211,9 @@ def test_a_commercial_house_past_its_strata_replacements(session):
     ).scalar_one()  # fmt: skip
     current = house
     for _ in range(in_stratum):
-        current = use_replacement(session, draw.id, current, "locked", "张三")
+        current = use_replacement(session, draw.id, current, "locked", zhang)
     try:
-        beyond = use_replacement(session, draw.id, current, "locked", "张三")
+        beyond = use_replacement(session, draw.id, current, "locked", zhang)
     except InvalidInput:
         return  # none the rule allows is left: said plainly
     row = session.execute(
@@ -202,8 +223,8 @@ def test_a_commercial_house_past_its_strata_replacements(session):
     assert row.stratum != stratum
 
 
-def test_exports(session):
-    draw = drawn(session, preset("gansu-2024"))
+def test_exports(session, tester):
+    draw = drawn(session, tester, preset("gansu-2024"))
     book = load_workbook(io.BytesIO(draw_export.to_xlsx(session, draw.id)))
     sheet = book["抽样房屋"]
     header = [c.value for c in sheet[1]]
@@ -225,25 +246,21 @@ def test_exports(session):
 def test_api_flow(demo_api):
     plan = demo_api.post("/api/v1/plans/presets/gansu-2024")
     assert plan.status_code == 201 and len(plan.json()["spec"]["fixed_units"]) == 42
-    draw = demo_api.post("/api/v1/draws", json={"plan_id": plan.json()["id"], "seed": SEED, "actor": "测试"})
+    draw = demo_api.post("/api/v1/draws", json={"plan_id": plan.json()["id"], "seed": SEED})
     assert draw.status_code == 201 and len(draw.json()["units"]) == 42
     draw_id = draw.json()["id"]
-    assert (
-        demo_api.post(f"/api/v1/draws/{draw_id}/houses", json={"actor": "测试"}).json()["status"]
-        == "houses_drawn"
-    )
-    assert (
-        demo_api.post(f"/api/v1/draws/{draw_id}/publish", json={"actor": "测试"}).json()["status"]
-        == "published"
-    )
-    verified = demo_api.post(f"/api/v1/draws/{draw_id}/verify", json={})
-    assert verified.json()["identical"] is True
+    assert demo_api.post(f"/api/v1/draws/{draw_id}/houses").json()["status"] == "houses_drawn"
+    assert demo_api.post(f"/api/v1/draws/{draw_id}/publish").json()["status"] == "published"
+    assert demo_api.post(f"/api/v1/draws/{draw_id}/publish").status_code == 409  # once only
+    verified = demo_api.post(f"/api/v1/draws/{draw_id}/verify")
+    assert verified.json()["identical"] is True and verified.json()["checks"]["plan_digest"] is True
     export = demo_api.get(f"/api/v1/draws/{draw_id}/export", params={"format": "csv"})
     assert export.status_code == 200 and export.content.decode("utf-8-sig").startswith("组别")
     summary = demo_api.get(f"/api/v1/draws/{draw_id}").json()
     assert (summary["status"], summary["status_label"]) == ("published", "已发布（冻结）")
     events = summary["events"]
     assert [e["kind"] for e in events] == ["units_drawn", "houses_drawn", "published", "verified"]
+    assert {e["account_id"] for e in events} == {demo_api.admin.id}
     bad_plan = demo_api.post(
         "/api/v1/plans", json={"name": "x", "year": 2025, "houses_per_unit": 5, "commercial_min": 9}
     )
@@ -257,7 +274,7 @@ def test_coverage_and_estimates(demo_api):
     plan = demo_api.post("/api/v1/plans", json={"name": "覆盖测试", "year": 2025}).json()
     draw_id = demo_api.post("/api/v1/draws", json={"plan_id": plan["id"], "seed": SEED}).json()["id"]
     assert demo_api.get(f"/api/v1/draws/{draw_id}/coverage").status_code == 422  # no houses yet
-    demo_api.post(f"/api/v1/draws/{draw_id}/houses", json={})
+    demo_api.post(f"/api/v1/draws/{draw_id}/houses")
     report = demo_api.get(f"/api/v1/draws/{draw_id}/coverage", params={"replicates": 50}).json()
     assert len(report["units"]) == 42 and "summary_zh" in report["overall"]
     unit = report["units"][0]

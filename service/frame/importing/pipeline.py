@@ -611,7 +611,8 @@ class _HouseImport(_Import):
         for statement in SQL.script(hazards):
             self.conn.execute(statement, params)
         if self.empty_statistics:
-            self.conn.execute(text(f"ANALYZE {', '.join(self.empty_statistics)}"))
+            # The owner's function (migration 0011): the service owns no table, and ANALYZE needs that.
+            self.conn.execute(text("SELECT analyze_frame_tables(CAST(:t AS text[]))"), {"t": list(self.empty_statistics)})
             self.empty_statistics = []
         if (
             self.deferred_indexes is None
