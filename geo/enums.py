@@ -277,6 +277,11 @@ class SiteKind(LabelledEnum):
     KINDERGARTEN = ("kindergarten", "幼儿园")
     HOSPITAL = ("hospital", "医院")
 
+    @property
+    def is_school(self) -> bool:
+        """Whether a house near such a site counts as near a school (学校周边: colleges, schools, kindergartens)."""
+        return self in (SiteKind.COLLEGE, SiteKind.SCHOOL, SiteKind.KINDERGARTEN)
+
 
 class SourceCrs(LabelledEnum):
     """CRS a coordinate arrived in; positions are stored in CGCS2000 lon/lat whatever came in."""

@@ -24,7 +24,7 @@ ATTRIBUTES_SQL = text(
     SELECT f.house_id, h.use_class, COALESCE(h.structure, 'unknown') AS structure,
            COALESCE(h.floors_band, 'unknown') AS floors_band, COALESCE(r.hazard_grade, 'unknown') AS hazard_grade,
            EXISTS (SELECT 1 FROM house_proximity p WHERE p.house_id = f.house_id
-                   AND p.site_kind IN ('college', 'school', 'kindergarten')) AS near_school
+                   AND is_school_kind(p.site_kind)) AS near_school
     FROM draw_frame AS f
     JOIN house AS h ON h.id = f.house_id
     LEFT JOIN hazard_record AS r ON r.house_id = f.house_id AND r.closed_on IS NULL

@@ -57,7 +57,7 @@ def _build_world(engine) -> dict:
     from service.draws.plans import create_plan, preset
     from service.draws.service import publish, run_county_draw, run_house_draws
 
-    actor = Actor(None, "矩阵测试")
+    actor = Actor(make_account(engine, "matrix-drawer", "province").id, "矩阵测试")
     with Session(engine) as session:
         plan = create_plan(session, preset("gansu-2024"), source="preset:gansu-2024")
         draws = [run_county_draw(session, plan.id, f"矩阵 {i}", actor).id for i in range(3)]

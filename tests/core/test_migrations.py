@@ -142,3 +142,15 @@ def test_house_references_are_enforced_per_statement(engine):
     with pytest.raises(IntegrityError, match="cannot be removed"), engine.begin() as conn:
         conn.execute(text("DELETE FROM sampling_unit WHERE code = '620102'"))
         conn.execute(text("DELETE FROM division WHERE code = '620102001'"))
+
+
+def test_domain_rules_in_sql_match_the_vocabulary(engine):
+    from sqlalchemy import text
+
+    from geo.enums import SiteKind, UseClass
+
+    with engine.connect() as conn:
+        for use in UseClass:
+            assert conn.execute(text("SELECT is_commercial(:u)"), {"u": use.value}).scalar() is use.is_commercial
+        for kind in SiteKind:
+            assert conn.execute(text("SELECT is_school_kind(:k)"), {"k": kind.value}).scalar() is kind.is_school

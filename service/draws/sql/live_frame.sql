@@ -2,7 +2,7 @@
 -- rectification really happened is what the inspectors check).
 SELECT h.id AS house_id, h.survey_code, h.county_code AS unit_code,
        COALESCE(h.township_code, '') AS township_code,
-       h.use_class IN ('commercial', 'mixed') AS commercial,
+       is_commercial(h.use_class) AS commercial,
        ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat
 FROM house AS h
 JOIN hazard_record AS r ON r.house_id = h.id AND r.closed_on IS NULL

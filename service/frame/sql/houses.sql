@@ -18,7 +18,7 @@ WITH filtered AS (
       AND (CAST(:hazard_grade AS text) IS NULL OR r.hazard_grade = :hazard_grade)
       AND (CAST(:rectification_status AS text) IS NULL OR r.rectification_status = :rectification_status)
       AND (CAST(:commercial AS boolean) IS NULL
-           OR (h.use_class IN ('commercial', 'mixed')) = :commercial)
+           OR is_commercial(h.use_class) = :commercial)
       AND (CAST(:near AS text) IS NULL
            OR EXISTS (SELECT 1 FROM house_proximity AS p
                       WHERE p.house_id = h.id AND (:near = 'any' OR p.site_kind = :near)))

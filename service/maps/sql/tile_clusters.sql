@@ -18,10 +18,10 @@ scoped AS (
       AND h.geom && b.lonlat
       AND (CAST(:rectification_status AS text) IS NULL OR r.rectification_status = :rectification_status)
       AND (CAST(:hazard_grade AS text) IS NULL OR r.hazard_grade = :hazard_grade)
-      AND (CAST(:commercial AS boolean) IS NULL OR (h.use_class IN ('commercial', 'mixed')) = :commercial)
+      AND (CAST(:commercial AS boolean) IS NULL OR is_commercial(h.use_class) = :commercial)
       AND (CAST(:near AS boolean) IS NULL
            OR EXISTS (SELECT 1 FROM house_proximity AS p WHERE p.house_id = h.id
-                      AND p.site_kind IN ('college', 'school', 'kindergarten')) = :near)
+                      AND is_school_kind(p.site_kind)) = :near)
 ),
 scoped_cells AS (
     -- Web Mercator half-extent 20037508.342789244 m; a zoom-9 cell is 40075016.68557849 / (2^9 * 64) m.

@@ -8,10 +8,10 @@ WITH bounds AS (
            ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.02), 4490) AS lonlat
 ),
 hazardous AS (
-    SELECT h.id, h.geom, h.synthetic, h.use_class IN ('commercial', 'mixed') AS commercial,
+    SELECT h.id, h.geom, h.synthetic, is_commercial(h.use_class) AS commercial,
            r.rectification_status, r.hazard_grade,
            EXISTS (SELECT 1 FROM house_proximity AS p WHERE p.house_id = h.id
-                   AND p.site_kind IN ('college', 'school', 'kindergarten')) AS near
+                   AND is_school_kind(p.site_kind)) AS near
     FROM house AS h
     JOIN hazard_record AS r ON r.house_id = h.id AND r.closed_on IS NULL
     CROSS JOIN bounds AS b
@@ -19,7 +19,7 @@ hazardous AS (
       AND (CAST(:scope_all AS boolean) OR h.county_code = ANY(CAST(:scope_units AS text[])))
       AND (CAST(:rectification_status AS text) IS NULL OR r.rectification_status = :rectification_status)
       AND (CAST(:hazard_grade AS text) IS NULL OR r.hazard_grade = :hazard_grade)
-      AND (CAST(:commercial AS boolean) IS NULL OR (h.use_class IN ('commercial', 'mixed')) = :commercial)
+      AND (CAST(:commercial AS boolean) IS NULL OR is_commercial(h.use_class) = :commercial)
 ),
 selected AS (
     SELECT * FROM hazardous WHERE CAST(:near AS boolean) IS NULL OR near = :near
