@@ -23,10 +23,12 @@ from sqlalchemy.orm import Session
 from geo.enums import DivisionLevel, HazardGrade, RectificationStatus, SiteKind
 from service.accounts.scope import EVERYTHING, Scope
 from service.core.errors import NotFound
+from service.core.queries import SqlFiles
 from service.divisions.queries import require_division
 from service.frame.proximity import radii
 from service.maps.tiles import STATUS_COLORS
 
+SQL = SqlFiles("service.maps")
 LEAFLET = Path(__file__).resolve().parents[2] / "web" / "vendor" / "leaflet"
 SITE_COLORS = {"college": "#6a3d9a", "school": "#1f78b4", "kindergarten": "#33a02c", "hospital": "#e31a1c"}
 
@@ -138,11 +140,8 @@ def unit_map_html(
 
     if draw_id is not None:
         drawn = session.execute(
-            text("SELECT dh.role, dh.position, h.survey_code, ST_X(h.geom), ST_Y(h.geom) FROM draw_house dh "
-                 "JOIN house h ON h.id = dh.house_id WHERE dh.draw_id = :d AND dh.unit_code = :u "
-                 "AND (CAST(:scope_all AS boolean) OR h.county_code = ANY(CAST(:scope_units AS text[]))) "
-                 "ORDER BY dh.role DESC, dh.position"), {"d": draw_id, "u": unit, **scope.params()}
-        ).all()  # fmt: skip
+            SQL.one("unit_map_draw"), {"d": draw_id, "u": unit, **scope.params()}
+        ).all()
         if not drawn:
             raise NotFound(
                 f"抽样 {draw_id} 没有单元 {unit} 的房屋。", f"Draw {draw_id} has no houses in unit {unit}."
