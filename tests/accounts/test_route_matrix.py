@@ -19,17 +19,16 @@ from dataclasses import dataclass, field
 
 import mapbox_vector_tile
 import pytest
-from fastapi.routing import APIRoute
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from service.accounts.roles import Permission, allowed
 from service.audit.trail import Actor
 from service.core import ratelimit
-from service.core.app import create_app
 from tests import filemakers as fm
 from tests.conftest import _new_database, _template, _test_client
 from tests.factories import PASSWORD, make_account
+from tests.routes import app_routes
 
 UNIT = "620102"  # 城关区: group 1 of the 2024 plan, city 兰州
 ERROR_KEYS = {"code", "message", "message_en", "errors", "request_id"}
@@ -226,19 +225,6 @@ EMPTY_OUTSIDE = {("GET", "/api/v1/tiles/houses/{z}/{x}/{y}.pbf")}
 
 
 # The app's own routes ------------------------------------------------------------------------------------
-
-
-def app_routes() -> list[tuple[str, str, APIRoute]]:
-    """(method, path, route) of every API route of the app, as it matches requests."""
-    app = create_app()
-    out = []
-    for item in app.routes:
-        contexts = item.effective_route_contexts() if hasattr(item, "effective_route_contexts") else [item]
-        for context in contexts:
-            route, path = getattr(context, "original_route", context), getattr(context, "path", None)
-            if isinstance(route, APIRoute):
-                out += [(m, path, route) for m in sorted(route.methods)]
-    return out
 
 
 def declared(dependant) -> list:

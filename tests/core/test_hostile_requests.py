@@ -6,9 +6,8 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from fastapi.routing import APIRoute
 
-from service.core.app import create_app
+from tests.routes import app_routes
 
 HOSTILE = {
     "huge integer": str(2**70),
@@ -21,18 +20,7 @@ HOSTILE = {
 }
 
 
-def _routes() -> list[tuple[str, str, APIRoute]]:
-    out = []
-    for item in create_app().routes:
-        contexts = item.effective_route_contexts() if hasattr(item, "effective_route_contexts") else [item]
-        for context in contexts:
-            route, path = getattr(context, "original_route", context), getattr(context, "path", None)
-            if isinstance(route, APIRoute):
-                out += [(m, path, route) for m in sorted(route.methods)]
-    return out
-
-
-ROUTES = _routes()
+ROUTES = app_routes()
 PARAMETERISED = [(m, p, r) for m, p, r in ROUTES if r.dependant.path_params or r.dependant.query_params]
 
 
