@@ -16,6 +16,7 @@ from service.accounts.deps import Reader
 from service.accounts.roles import Permission
 from service.core.db import SessionDep
 from service.core.errors import Forbidden
+from service.core.ratelimit import limit
 from service.core.settings import SettingsDep
 from service.divisions.routes import GEOJSON
 from service.maps import tiles as maps
@@ -103,6 +104,7 @@ def unit_map(
             "您的角色不能查看抽样结果：请不带 draw 参数下载本单元地图。",
             f"Your role ({principal.role}) lacks the permission {Permission.DRAWS_READ}: omit draw.",
         )
+    limit("expensive", str(principal.account_id), settings.security.expensive_rate_per_minute)
     body = unit_map_html(session, unit, draw, scope=principal.scope, radii_m=settings.radius.model_dump())
     headers = {"Content-Disposition": f'attachment; filename="unit-{unit}.html"'}
     return Response(body, media_type="text/html; charset=utf-8", headers=headers)

@@ -123,7 +123,8 @@ def unit_map_html(
         name=f"隐患房屋（{len(houses)} 栋）",
         marker=folium.CircleMarker(radius=3, weight=0, fill=True, fill_opacity=0.85),
         style_function=lambda f: {"fillColor": f["properties"]["color"], "color": f["properties"]["color"]},
-        popup=folium.GeoJsonPopup(fields=["编码", "地址", "整治状态", "隐患等级", "数据"]),
+        # folium checks the popup's fields against the data: a unit with no hazardous house has none.
+        popup=folium.GeoJsonPopup(fields=["编码", "地址", "整治状态", "隐患等级", "数据"]) if features else None,
     ).add_to(m)
 
     sites = session.execute(
