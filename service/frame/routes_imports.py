@@ -18,6 +18,7 @@ from service.core.uploads import saved_upload
 from service.frame.importing.fields import Kind
 from service.frame.importing.pipeline import import_file
 from service.frame.models import ImportBatch
+from service.frame.schemas import ImportBatchOut, ImportResultOut
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
 Importer = Permit(Permission.IMPORT)
@@ -26,10 +27,11 @@ Importer = Permit(Permission.IMPORT)
 @router.post(
     "/{kind}",
     summary="Import a file (houses, sites or townships)",
+    response_model=ImportResultOut,
     responses={
         200: {"description": "Imported"},
         413: {"description": "Nothing imported: the file, or what it unpacks to, is beyond the limits"},
-        422: {"description": "Nothing imported; the report says why"},
+        422: {"description": "Nothing imported; the report says why", "model": ImportResultOut},
     },
 )
 def upload(
@@ -53,17 +55,18 @@ def upload(
     ):
         result = import_file(engine, kind, path, crs=crs, layer=layer, encoding=encoding, mapping_file=mapping_path,
                              filename=file.filename, actor=principal.actor, limits=limits)  # fmt: skip
-    return JSONResponse(result.summary(), status_code=200 if result.committed else 422)
+    body = ImportResultOut.model_validate(result.summary()).model_dump(mode="json")
+    return JSONResponse(body, status_code=200 if result.committed else 422)
 
 
-@router.get("", summary="Import history")
+@router.get("", summary="Import history", response_model=list[ImportBatchOut])
 def batches(principal: Importer, session: SessionDep) -> list[dict]:
     """Every committed import, newest first."""
     rows = session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(500))
     return [_batch(b) for b in rows]
 
 
-@router.get("/{batch_id}", summary="One import")
+@router.get("/{batch_id}", summary="One import", response_model=ImportBatchOut)
 def batch(principal: Importer, session: SessionDep, batch_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> dict:
     """One committed import with its warnings."""
     found = session.get(ImportBatch, batch_id)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime
+from typing import Annotated, Any
 
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
@@ -58,3 +59,55 @@ class Radii(BaseModel):
     school: float
     kindergarten: float
     hospital: float
+
+
+class ReportEntry(BaseModel):
+    """One problem of an import, by row (1 = the header row) and column."""
+
+    row: int | None
+    column: str | None
+    value: Any = None
+    code: str
+    message: str
+
+
+class ImportResultOut(BaseModel):
+    """What an import did (200) or why it changed nothing (422), with the row-level report."""
+
+    kind: str
+    filename: str
+    committed: bool
+    batch_id: int | None
+    rows: int
+    inserted: int
+    updated: int
+    seconds: float
+    phases: dict[str, float]
+    source: dict | None
+    error_count: int
+    warning_count: int
+    errors_by_code: dict[str, int]
+    warnings_by_code: dict[str, int]
+    errors: list[ReportEntry]
+    warnings: list[ReportEntry]
+    detail_limit: int
+
+
+class ImportBatchOut(BaseModel):
+    """A committed import."""
+
+    id: int
+    kind: str
+    filename: str
+    file_sha256: str
+    format: str
+    encoding: str | None
+    declared_crs: str | None
+    rows: int
+    inserted: int
+    updated: int
+    warnings: list
+    mapping: dict
+    seconds: float | None
+    synthetic: bool
+    created_at: datetime.datetime
