@@ -66,6 +66,9 @@ def test_busy_remembered_port_moves_to_a_free_one(cluster):
     port = cluster.start()
     cluster.stop()
     with socket.socket() as squatter:
+        # The cluster's own start-up login check may leave the port in TIME_WAIT; a listening squatter still
+        # holds it against the server (Linux refuses a second listener without SO_REUSEPORT).
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         squatter.bind(("127.0.0.1", port))
         squatter.listen()
         new_port = cluster.start()
