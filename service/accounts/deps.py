@@ -29,7 +29,8 @@ SESSION_COOKIE = "spotcheck_session"
 CSRF_COOKIE = "spotcheck_csrf"
 CSRF_HEADER = "x-csrf-token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-TOUCH_EVERY = dt.timedelta(seconds=60)  # last_seen_at is written at most once a minute per session
+TOUCH_EVERY = dt.timedelta(seconds=60)
+_UNSET = object()  # last_seen_at is written at most once a minute per session
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,9 @@ _BY_TOKEN = text(
 
 def authenticate(request: Request, session) -> Principal | None:
     """The caller, from a bearer token or the session cookie; None when anonymous (cached per request)."""
-    if "principal" in request.state._state:
-        return request.state.principal
+    cached = getattr(request.state, "principal", _UNSET)
+    if cached is not _UNSET:
+        return cached
     principal = None
     settings = request.app.state.settings.security
     header = request.headers.get("authorization", "")

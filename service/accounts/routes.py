@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy import select
 
 from service.accounts import service as accounts
@@ -39,7 +41,8 @@ from service.pages.tasks import tasks_for
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 Admin = Permit(Permission.ACCOUNTS)
-Int64 = int  # ids are checked against 64 bits by the schemas and path declarations below
+AccountId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Account id")]
+TokenId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Token id")]
 
 
 def account_out(a: Account) -> AccountOut:
@@ -162,7 +165,7 @@ def create_token(principal: Self, body: TokenIn, session: SessionDep) -> TokenOu
 
 
 @router.delete("/me/tokens/{token_id}", summary="Revoke one of my API tokens", status_code=204)
-def revoke_token(principal: Self, token_id: int, session: SessionDep) -> Response:
+def revoke_token(principal: Self, token_id: TokenId, session: SessionDep) -> Response:
     """The token stops working at once."""
     accounts.revoke_token(session, principal.account_id, token_id)
     record(session, principal.actor, "token_revoke", "api_token", token_id)
@@ -194,13 +197,15 @@ def create_account(
 
 
 @router.get("/accounts/{account_id}", summary="One account", response_model=AccountOut)
-def get_account(principal: Admin, account_id: int, session: SessionDep) -> AccountOut:
+def get_account(principal: Admin, account_id: AccountId, session: SessionDep) -> AccountOut:
     """An account by id."""
     return account_out(accounts.get_account(session, account_id))
 
 
 @router.patch("/accounts/{account_id}", summary="Change or disable an account", response_model=AccountOut)
-def patch_account(principal: Admin, account_id: int, body: AccountPatch, session: SessionDep) -> AccountOut:
+def patch_account(
+    principal: Admin, account_id: AccountId, body: AccountPatch, session: SessionDep
+) -> AccountOut:
     """Disable (ends its sessions and tokens) or enable an account; change its phone or organisation."""
     account = accounts.get_account(session, account_id)
     changes = body.model_dump(exclude_none=True)
@@ -230,7 +235,7 @@ def patch_account(principal: Admin, account_id: int, body: AccountPatch, session
     summary="Reset a password (shown once)",
     response_model=PasswordReset,
 )
-def reset_password(principal: Admin, account_id: int, session: SessionDep) -> PasswordReset:
+def reset_password(principal: Admin, account_id: AccountId, session: SessionDep) -> PasswordReset:
     """A new generated password; the account must change it at its next login; its sessions end."""
     account = accounts.get_account(session, account_id)
     temporary = accounts.reset_password(session, account)
