@@ -15,6 +15,9 @@ from sqlalchemy.orm import Session
 from geo.gansu import PROVINCE_CODE
 from service.accounts.roles import Role
 from service.core.errors import Forbidden
+from service.core.queries import SqlFiles
+
+SQL = SqlFiles("service.accounts")
 
 
 @dataclass(frozen=True)
@@ -89,10 +92,7 @@ def _units_of_city(session: Session, city: str) -> frozenset[str]:
 def _units_of_group(session: Session, plan_id: int, group: str) -> frozenset[str]:
     spec = session.execute(text("SELECT spec FROM sampling_plan WHERE id = :p"), {"p": plan_id}).scalar()
     listed = {u for g in (spec or {}).get("groups", []) if g.get("name") == group for u in g.get("units", [])}
-    drawn = session.execute(
-        text("SELECT u.unit_code FROM draw_unit u JOIN draw d ON d.id = u.draw_id "
-             "WHERE d.plan_id = :p AND u.group_name = :g"), {"p": plan_id, "g": group}
-    ).scalars()  # fmt: skip
+    drawn = session.execute(SQL.one("group_drawn_units"), {"p": plan_id, "g": group}).scalars()  # fmt: skip
     return frozenset(listed | set(drawn))
 
 

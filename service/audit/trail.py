@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -46,8 +45,7 @@ def record(
     """Append one audit row (in the caller's transaction); returns its id."""
     return int(
         db.execute(
-            text("SELECT audit_append(:account, :actor, :request, :action, :ttype, :tid, :outcome, "
-                 "CAST(:detail AS jsonb), :ip)"),
+            SQL.one("audit_append"),
             {
                 "account": actor.account_id, "actor": actor.label, "request": actor.request_id,
                 "action": action, "ttype": target_type, "tid": None if target_id is None else str(target_id),

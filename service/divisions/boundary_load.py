@@ -89,48 +89,11 @@ def _row(props: dict, level: DivisionLevel, parent: str | None, geometry: dict) 
     }
 
 
-UPSERT_DIVISION = text(
-    """
-    INSERT INTO division
-        (code, name, level, parent_code, township_kind, geom, geom_dataset, approximate, note)
-    VALUES (
-        :code, :name, :level, :parent_code, :township_kind,
-        ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(CAST(:geom AS text)), 4490)),
-        :geom_dataset, :approximate, :note
-    )
-    ON CONFLICT (code) DO UPDATE SET
-        name = EXCLUDED.name,
-        level = EXCLUDED.level,
-        parent_code = EXCLUDED.parent_code,
-        township_kind = EXCLUDED.township_kind,
-        -- A township keeps the polygon an import gave it; the committed files have none for townships.
-        geom = COALESCE(EXCLUDED.geom, division.geom),
-        geom_dataset = COALESCE(EXCLUDED.geom_dataset, division.geom_dataset),
-        approximate = EXCLUDED.approximate OR (EXCLUDED.geom IS NULL AND division.approximate),
-        note = COALESCE(EXCLUDED.note, division.note)
-    """
-)
+UPSERT_DIVISION = SQL.one("upsert_division")
 
-UPSERT_UNIT = text(
-    """
-    INSERT INTO sampling_unit (code, name, kind, city_code, is_city_seat, stands_alone)
-    VALUES (:code, :name, :kind, :city_code, :is_city_seat, :stands_alone)
-    ON CONFLICT (code) DO UPDATE SET
-        name = EXCLUDED.name, kind = EXCLUDED.kind, city_code = EXCLUDED.city_code,
-        is_city_seat = EXCLUDED.is_city_seat, stands_alone = EXCLUDED.stands_alone
-    """
-)
+UPSERT_UNIT = SQL.one("upsert_sampling_unit")
 
-UPSERT_DATASET = text(
-    """
-    INSERT INTO dataset (name, source, version, licence, crs, vintage, sha256, note)
-    VALUES (:name, :source, :version, :licence, :crs, :vintage, :sha256, :note)
-    ON CONFLICT (name) DO UPDATE SET
-        source = EXCLUDED.source, version = EXCLUDED.version, licence = EXCLUDED.licence,
-        crs = EXCLUDED.crs, vintage = EXCLUDED.vintage, sha256 = EXCLUDED.sha256, note = EXCLUDED.note,
-        loaded_at = now()
-    """
-)
+UPSERT_DATASET = SQL.one("upsert_dataset")
 
 
 def _source_row(name: str, source: dict, crs: str) -> dict:

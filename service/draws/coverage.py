@@ -15,22 +15,12 @@ from geo import draw as algo
 from geo.estimation import estimate_share, simulate_results
 from service.accounts.scope import EVERYTHING, Scope
 from service.core.errors import InvalidInput
+from service.core.queries import SqlFiles
 from service.draws.service import get_draw, projected, stored_frame
 
-ATTRIBUTES_SQL = text(
-    """
-    -- What the coverage report compares: each frame house's use class, structure, floors band, current
-    -- hazard grade, and whether it lies within the radius of a college, school or kindergarten.
-    SELECT f.house_id, h.use_class, COALESCE(h.structure, 'unknown') AS structure,
-           COALESCE(h.floors_band, 'unknown') AS floors_band, COALESCE(r.hazard_grade, 'unknown') AS hazard_grade,
-           EXISTS (SELECT 1 FROM house_proximity p WHERE p.house_id = f.house_id
-                   AND is_school_kind(p.site_kind)) AS near_school
-    FROM draw_frame AS f
-    JOIN house AS h ON h.id = f.house_id
-    LEFT JOIN hazard_record AS r ON r.house_id = f.house_id AND r.closed_on IS NULL
-    WHERE f.draw_id = :d
-    """
-)
+SQL = SqlFiles("service.draws")
+
+ATTRIBUTES_SQL = SQL.one("coverage_attributes")
 
 
 def _drawn(session: Session, draw_id: int) -> None:
@@ -41,11 +31,7 @@ def _drawn(session: Session, draw_id: int) -> None:
 
 def _units(session: Session, draw_id: int) -> pd.DataFrame:
     return pd.DataFrame(
-        session.execute(
-            text("SELECT u.unit_code, d.name AS unit_name, u.city_code, u.houses_requested, u.commercial_min, "
-                 "u.inclusion_probability AS pi_unit FROM draw_unit u JOIN division d ON d.code = u.unit_code "
-                 "WHERE u.draw_id = :d ORDER BY u.unit_code"), {"d": draw_id}
-        ).mappings().all()
+        session.execute(SQL.one("coverage_units"), {"d": draw_id}).mappings().all()
     )  # fmt: skip
 
 
@@ -104,10 +90,7 @@ def estimates(
     units = _units(session, draw_id)
     units = units[[scope.covers_unit(u) for u in units["unit_code"]]]
     sample = pd.DataFrame(
-        session.execute(
-            text("SELECT unit_code, house_id, stratum, inclusion_probability AS pi_house FROM draw_house "
-                 "WHERE draw_id = :d AND role = 'sample'"), {"d": draw_id}
-        ).mappings().all()
+        session.execute(SQL.one("coverage_sample"), {"d": draw_id}).mappings().all()
     ).merge(units[["unit_code", "city_code", "pi_unit"]], on="unit_code")  # fmt: skip
     results = simulate_results(
         sample, dict.fromkeys(units["unit_code"], simulated_share), algo.rng_for(seed, "simulate")

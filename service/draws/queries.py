@@ -35,10 +35,7 @@ def summary(session: Session, scope: Scope, draw_id: int) -> dict:
     """A draw with its units (those in scope) and its event log."""
     draw = visible_draw(session, scope, draw_id)
     units = session.execute(SQL.one("draw_units"), {"d": draw_id, **scope.params()}).mappings().all()
-    events = session.execute(
-        text("SELECT id, kind, house_id, replacement_house_id, reason, actor, account_id, note, detail, at "
-             "FROM draw_event WHERE draw_id = :d ORDER BY id"), {"d": draw_id}
-    ).mappings().all()  # fmt: skip
+    events = session.execute(SQL.one("draw_events"), {"d": draw_id}).mappings().all()  # fmt: skip
     if not scope.everything:  # events about houses of units outside the scope are not shown
         mine = set(
             session.execute(

@@ -224,8 +224,7 @@ def run_house_draws(session: Session, draw_id: int, actor: Actor) -> Draw:
             rows += [(code, r.house_id, role, getattr(r, order), r.stratum, r.township_code, r.commercial,
                       r.inclusion_probability) for r in table.itertuples()]  # fmt: skip
         session.execute(
-            text("UPDATE draw_unit SET commercial_drawn = :c, frame_size = :n, shortfalls = CAST(:s AS jsonb) "
-                 "WHERE draw_id = :d AND unit_code = :u"),
+            SQL.one("update_unit_result"),
             {"c": result.commercial_drawn, "n": int((frame["unit_code"] == code).sum()), "d": draw_id, "u": code,
              "s": json.dumps(result.shortfalls, ensure_ascii=False, default=str)},
         )  # fmt: skip
@@ -252,14 +251,8 @@ def run_house_draws(session: Session, draw_id: int, actor: Actor) -> Draw:
 
 def result_digest(session: Session, draw_id: int) -> str:
     """SHA-256 over the draw's units and houses, canonical and sorted."""
-    units = session.execute(
-        text("SELECT unit_code, city_code, reason, inclusion_probability, unit_order FROM draw_unit "
-             "WHERE draw_id = :d ORDER BY unit_code"), {"d": draw_id}
-    ).all()  # fmt: skip
-    houses = session.execute(
-        text("SELECT unit_code, role, position, house_id, stratum, inclusion_probability FROM draw_house "
-             "WHERE draw_id = :d ORDER BY unit_code, role, position"), {"d": draw_id}
-    ).all()  # fmt: skip
+    units = session.execute(SQL.one("digest_units"), {"d": draw_id}).all()  # fmt: skip
+    houses = session.execute(SQL.one("digest_houses"), {"d": draw_id}).all()  # fmt: skip
     digest = hashlib.sha256()
     for row in [*units, *houses]:
         digest.update(("\t".join(_canonical(v) for v in row) + "\n").encode("utf-8"))
@@ -309,10 +302,7 @@ def verify(session: Session, draw_id: int, actor: Actor) -> Verification:
     out.checks["algorithm_version"] = draw.algorithm_version == algo.ALGORITHM_VERSION
     out.checks["plan_digest"] = _plan_digest_holds(session, draw_id, plan, out.details)
     picks = county_picks(spec, sampling_units(session), draw.seed)
-    recorded = session.execute(
-        text("SELECT unit_code, reason, inclusion_probability, unit_order FROM draw_unit WHERE draw_id = :d "
-             "ORDER BY unit_code"), {"d": draw_id}
-    ).all()  # fmt: skip
+    recorded = session.execute(SQL.one("recorded_units"), {"d": draw_id}).all()  # fmt: skip
     rerun = sorted((p.code, p.reason, p.inclusion_probability, p.order) for p in picks)
     out.checks["units"] = [(u, r, round(p, 12), o) for u, r, p, o in recorded] == [
         (u, r, round(p, 12), o) for u, r, p, o in rerun
@@ -321,10 +311,7 @@ def verify(session: Session, draw_id: int, actor: Actor) -> Verification:
         frame = stored_frame(session, draw_id)
         out.checks["frame_digest"] = digest_of_frame(frame) == draw.frame_digest
         results = draw_all_units(frame, _unit_requests(session, draw_id), draw.seed)
-        stored = session.execute(
-            text("SELECT unit_code, role, position, house_id FROM draw_house WHERE draw_id = :d "
-                 "ORDER BY unit_code, role, position"), {"d": draw_id}
-        ).all()  # fmt: skip
+        stored = session.execute(SQL.one("stored_houses"), {"d": draw_id}).all()  # fmt: skip
         rerun_houses = sorted(
             [(c, "sample", int(r.draw_order), int(r.house_id)) for c, res in results.items() for r in res.sample.itertuples()]
             + [(c, "replacement", int(r.rank), int(r.house_id)) for c, res in results.items() for r in res.replacements.itertuples()]
@@ -346,10 +333,7 @@ def _plan_digest_holds(session: Session, draw_id: int, plan, details: dict) -> b
     """The stored plan still has the digest recorded with it and in the draw's units_drawn event."""
     canonical = json.dumps(plan.spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    at_draw = session.execute(
-        text("SELECT detail->>'plan_sha256' FROM draw_event WHERE draw_id = :d AND kind = 'units_drawn' "
-             "ORDER BY id LIMIT 1"), {"d": draw_id}
-    ).scalar()  # fmt: skip
+    at_draw = session.execute(SQL.one("plan_sha256_at_draw"), {"d": draw_id}).scalar()  # fmt: skip
     details.update({"plan_sha256": digest, "plan_sha256_recorded": plan.spec_sha256, "plan_sha256_at_draw": at_draw})
     return digest == plan.spec_sha256 == at_draw
 
@@ -361,8 +345,7 @@ def _unit_draw(session: Session, draw_id: int, unit_code: str) -> algo.UnitDraw:
     """A unit's draw rebuilt from its recorded rows (for the replacement rule)."""
     rows = pd.DataFrame(
         session.execute(
-            text("SELECT house_id, township_code, commercial, stratum, inclusion_probability, role, position "
-                 "FROM draw_house WHERE draw_id = :d AND unit_code = :u ORDER BY role, position"),
+            SQL.one("unit_houses"),
             {"d": draw_id, "u": unit_code},
         ).all(),
         columns=["house_id", "township_code", "commercial", "stratum", "inclusion_probability", "role", "position"],
@@ -371,8 +354,7 @@ def _unit_draw(session: Session, draw_id: int, unit_code: str) -> algo.UnitDraw:
     # What the replacement rule reads of the allocation: how many commercial houses the frame had.
     allocation = pd.DataFrame(
         session.execute(
-            text("SELECT commercial, count(*) AS frame_count FROM draw_frame WHERE draw_id = :d AND unit_code = :u "
-                 "GROUP BY commercial"),
+            SQL.one("unit_frame_allocation"),
             {"d": draw_id, "u": unit_code},
         ).all(),
         columns=["commercial", "frame_count"],
@@ -435,8 +417,5 @@ def use_replacement(
 def _used(session: Session, draw_id: int) -> dict[int, int]:
     """Replaced house -> its replacement, from the event log."""
     return dict(
-        session.execute(
-            text("SELECT house_id, replacement_house_id FROM draw_event WHERE draw_id = :d AND kind = 'replacement_used' "
-                 "ORDER BY id"), {"d": draw_id}
-        ).all()
+        session.execute(SQL.one("replacements_used"), {"d": draw_id}).all()
     )  # fmt: skip

@@ -21,6 +21,7 @@ from service.core.queries import SqlFiles
 from service.frame.proximity import refresh_proximity
 from service.maps.tiles import refresh_map_views
 
+SQL = SqlFiles("service.frame")
 DIVISIONS_SQL = SqlFiles("service.divisions")
 
 DEMO_DATASET = "synthetic-demo-frame"
@@ -66,11 +67,7 @@ def load_demo(
     with engine.begin() as conn:
         _remove_synthetic(conn)
         conn.execute(
-            text(
-                "INSERT INTO dataset (name, source, version, licence, crs, vintage, synthetic, note) VALUES "
-                "(:n, 'geo.synthetic (generated, not real data)', :v, 'synthetic: no licence needed', "
-                "'EPSG:4490', :vintage, true, :note)"
-            ),
+            SQL.one("demo_dataset"),
             {"n": DEMO_DATASET, "v": f"seed {spec.seed}", "vintage": f"as of {spec.as_of.isoformat()}",
              "note": json.dumps(_spec_note(spec))},
         )  # fmt: skip
@@ -86,12 +83,8 @@ def load_demo(
 def _remove_synthetic(conn: Connection) -> None:
     conn.execute(text("DELETE FROM house WHERE synthetic"))  # cascades to hazard records and proximity
     conn.execute(text("DELETE FROM sensitive_site WHERE synthetic"))
-    conn.execute(
-        text("UPDATE division SET geom = NULL, geom_dataset = NULL, synthetic = false, approximate = false, "
-             "note = NULL WHERE level = 'township' AND synthetic")
-    )  # fmt: skip
-    conn.execute(text("DELETE FROM division_piece WHERE level = 'township' AND code NOT IN "
-                      "(SELECT code FROM division WHERE geom IS NOT NULL)"))  # fmt: skip
+    conn.execute(SQL.one("demo_clear_townships"))  # fmt: skip
+    conn.execute(SQL.one("demo_clear_township_pieces"))  # fmt: skip
     conn.execute(text("DELETE FROM dataset WHERE name = :n"), {"n": DEMO_DATASET})
 
 
@@ -104,12 +97,7 @@ def _load_townships(conn: Connection, frame: SyntheticFrame) -> int:
         "code": frame.townships["code"].to_numpy(), "geom": geometries_ewkb(frame.townships.geometry.to_numpy()),
     }))  # fmt: skip
     codes = conn.execute(
-        text(
-            "UPDATE division AS d SET geom = t.geom, geom_dataset = :n, synthetic = true, approximate = true, "
-            "note = 'Synthetic polygon: a Voronoi partition of the real county for the demo frame, not a real "
-            "boundary.' FROM demo_township AS t WHERE d.code = t.code AND d.level = 'township' "
-            "AND (d.geom IS NULL OR d.synthetic) RETURNING d.code"
-        ),
+        SQL.one("demo_township_polygons"),
         {"n": DEMO_DATASET},
     ).scalars().all()  # fmt: skip
     for statement in DIVISIONS_SQL.script("refresh_division_pieces"):
@@ -144,37 +132,21 @@ RECORD_COLUMNS = (
     "opened_on", "closed_on",
 )  # fmt: skip
 
+# The columns of a synthetic site, as demo_insert_sites.sql lists them.
+SITE_COLUMNS = (
+    "kind", "name", "county_code", "township_code", "address", "geom", "source", "source_crs", "synthetic",
+)  # fmt: skip
+
 
 def _load_hazard_records(conn: Connection, frame: SyntheticFrame) -> int:
     r = frame.hazard_records
-    conn.execute(
-        text(
-            "CREATE TEMP TABLE demo_record (survey_code text, seq int, record_code text, "
-            "initial_determination text, hazard_grade text, appraisal_status text, appraisal_standard text, "
-            "appraisal_grade text, rectification_status text, rectification_deadline date, closed_out boolean, "
-            "closed_out_on date, opened_on date, closed_on date, measures text[]) ON COMMIT DROP"
-        )
-    )
+    conn.execute(SQL.one("demo_record_staging"))
     out = r[["survey_code", "seq", *RECORD_COLUMNS]].copy()
     out["measures"] = r["measures"].map(pg_array)
     copy_frame(conn, "demo_record", out)
-    inserted = conn.execute(
-        text(
-            f"INSERT INTO hazard_record (house_id, measures, synthetic, {', '.join(RECORD_COLUMNS)}) "
-            f"SELECT h.id, d.measures, true, {', '.join('d.' + c for c in RECORD_COLUMNS)} "
-            "FROM demo_record AS d JOIN house AS h ON h.survey_code = d.survey_code AND h.synthetic "
-            "ORDER BY h.id, d.seq"
-        )
-    ).rowcount
+    inserted = conn.execute(SQL.one("demo_insert_records")).rowcount
     # Link each closed record to the one that followed it.
-    conn.execute(
-        text(
-            "UPDATE hazard_record AS r SET superseded_by = n.next_id FROM ("
-            "  SELECT id, lead(id) OVER (PARTITION BY house_id ORDER BY opened_on, id) AS next_id"
-            "  FROM hazard_record WHERE synthetic) AS n "
-            "WHERE r.id = n.id AND r.closed_on IS NOT NULL"
-        )
-    )
+    conn.execute(SQL.one("demo_link_superseded"))
     return inserted
 
 
@@ -188,8 +160,5 @@ def _load_sites(conn: Connection, frame: SyntheticFrame) -> int:
     # Through a staging table: a real site of the same kind, name and county keeps its place.
     conn.execute(text("CREATE TEMP TABLE demo_site (LIKE sensitive_site INCLUDING DEFAULTS) ON COMMIT DROP"))
     copy_frame(conn, "demo_site", out)
-    columns = ", ".join(out.columns)
-    return conn.execute(
-        text(f"INSERT INTO sensitive_site ({columns}) SELECT {columns} FROM demo_site ORDER BY id "
-             "ON CONFLICT DO NOTHING")
-    ).rowcount  # fmt: skip
+    assert tuple(out.columns) == SITE_COLUMNS, "demo_insert_sites.sql lists SITE_COLUMNS"
+    return conn.execute(SQL.one("demo_insert_sites")).rowcount

@@ -14,7 +14,6 @@ import json
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.enums import SiteKind
@@ -81,9 +80,7 @@ def houses_geojson(
 def house_id(session: Session, scope: Scope, key: str) -> int:
     """The id of a house in scope given its id or its survey code; NotFound for one outside the scope."""
     found = session.execute(
-        text("SELECT id FROM house WHERE (survey_code = :key OR (CAST(:key AS text) ~ '^[0-9]{1,18}$' "
-             "AND id = CAST(:key AS bigint))) AND (CAST(:scope_all AS boolean) "
-             "OR county_code = ANY(CAST(:scope_units AS text[]))) ORDER BY survey_code = :key DESC LIMIT 1"),
+        SQL.one("house_id_by_key"),
         {"key": key, **scope.params()},
     ).scalar()  # fmt: skip
     if found is None:
@@ -112,10 +109,7 @@ def sites_near_house(session: Session, scope: Scope, key: str, radii_m: dict[str
 
 def site_kind(session: Session, scope: Scope, site_id: int) -> SiteKind:
     """The kind of a site in scope, or NotFound (also for a site outside the scope)."""
-    kind = session.execute(
-        text("SELECT kind FROM sensitive_site WHERE id = :id AND (CAST(:scope_all AS boolean) "
-             "OR county_code = ANY(CAST(:scope_units AS text[])))"), {"id": site_id, **scope.params()}
-    ).scalar()  # fmt: skip
+    kind = session.execute(SQL.one("site_kind"), {"id": site_id, **scope.params()}).scalar()  # fmt: skip
     if kind is None:
         raise NotFound(f"未找到编号为 {site_id} 的敏感场所。", f"No sensitive site has the id {site_id}.")
     return SiteKind(kind)

@@ -154,10 +154,7 @@ def summary(session: Session, scope: Scope, code: str | None) -> dict:
 def synthetic_frame(session: Session, scope: Scope) -> bool:
     """Whether the houses on the map (those in scope) include synthetic ones."""
     return bool(
-        session.execute(
-            text("SELECT EXISTS (SELECT 1 FROM house WHERE synthetic AND (CAST(:scope_all AS boolean) "
-                 "OR county_code = ANY(CAST(:scope_units AS text[]))))"), scope.params()
-        ).scalar()
+        session.execute(SQL.one("has_synthetic_houses"), scope.params()).scalar()
     )  # fmt: skip
 
 

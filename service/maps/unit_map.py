@@ -17,7 +17,6 @@ from pathlib import Path
 
 import folium
 from branca.element import Element
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.enums import DivisionLevel, HazardGrade, RectificationStatus, SiteKind
@@ -79,20 +78,14 @@ def unit_map_html(
     require_division(session, unit, DivisionLevel.COUNTY)
     scope.require_unit(unit)
     name, city, approximate, west, south, east, north, boundary = session.execute(
-        text("SELECT d.name, c.name, d.approximate, ST_XMin(d.geom), ST_YMin(d.geom), ST_XMax(d.geom), ST_YMax(d.geom), "
-             "ST_AsGeoJSON(ST_SimplifyPreserveTopology(d.geom, 0.0005), 6) FROM division d "
-             "JOIN division c ON c.code = d.parent_code WHERE d.code = :u"), {"u": unit}
+        SQL.one("unit_map_unit"), {"u": unit}
     ).one()  # fmt: skip
     m = OfflineMap(location=[(south + north) / 2, (west + east) / 2], zoom_start=9, tiles=None, max_zoom=18,
                    prefer_canvas=True, control_scale=True)  # fmt: skip
     m.fit_bounds([[south, west], [north, east]])
     folium.GeoJson(json.loads(boundary), name=f"{_text(name)}边界", style_function=lambda _: {
         "color": "#333", "weight": 2, "fill": False}).add_to(m)  # fmt: skip
-    towns = session.execute(
-        text("SELECT name, synthetic, ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, 0.0003), 6) FROM division "
-             "WHERE parent_code = :u AND level = 'township' AND geom IS NOT NULL AND (CAST(:scope_all AS boolean) "
-             "OR parent_code = ANY(CAST(:scope_units AS text[]))) ORDER BY code"), {"u": unit, **scope.params()}
-    ).all()  # fmt: skip
+    towns = session.execute(SQL.one("unit_map_townships"), {"u": unit, **scope.params()}).all()  # fmt: skip
     layer = folium.FeatureGroup(name="乡镇（街道）")
     synthetic = False
     for town, is_synthetic, geom in towns:
@@ -101,12 +94,7 @@ def unit_map_html(
             "color": "#888", "weight": 1, "fillColor": "#f2efe9", "fillOpacity": 0.4}).add_to(layer)  # fmt: skip
     layer.add_to(m)
 
-    houses = session.execute(
-        text("SELECT h.survey_code, h.address, h.synthetic, ST_X(h.geom), ST_Y(h.geom), r.rectification_status, "
-             "r.hazard_grade FROM house h JOIN hazard_record r ON r.house_id = h.id AND r.closed_on IS NULL "
-             "WHERE h.county_code = :u AND (CAST(:scope_all AS boolean) "
-             "OR h.county_code = ANY(CAST(:scope_units AS text[]))) ORDER BY h.id"), {"u": unit, **scope.params()}
-    ).all()  # fmt: skip
+    houses = session.execute(SQL.one("unit_map_houses"), {"u": unit, **scope.params()}).all()  # fmt: skip
     features = []
     for code, address, is_synthetic, x, y, status, grade in houses:
         synthetic |= is_synthetic
@@ -128,8 +116,7 @@ def unit_map_html(
     ).add_to(m)
 
     sites = session.execute(
-        text("SELECT kind, name, ST_X(geom), ST_Y(geom) FROM sensitive_site WHERE county_code = :u "
-             "AND (CAST(:scope_all AS boolean) OR county_code = ANY(CAST(:scope_units AS text[]))) ORDER BY id"),
+        SQL.one("unit_map_sites"),
         {"u": unit, **scope.params()}
     ).all()  # fmt: skip
     radius = radii_m if radii_m is not None else radii()
@@ -140,9 +127,7 @@ def unit_map_html(
     layer.add_to(m)
 
     if draw_id is not None:
-        drawn = session.execute(
-            SQL.one("unit_map_draw"), {"d": draw_id, "u": unit, **scope.params()}
-        ).all()
+        drawn = session.execute(SQL.one("unit_map_draw"), {"d": draw_id, "u": unit, **scope.params()}).all()
         if not drawn:
             raise NotFound(
                 f"抽样 {draw_id} 没有单元 {unit} 的房屋。", f"Draw {draw_id} has no houses in unit {unit}."

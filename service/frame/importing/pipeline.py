@@ -217,8 +217,7 @@ def import_file(
             result.phases["proximity_and_derived"] = time.perf_counter() - mark
             result.seconds = time.perf_counter() - started
             conn.execute(
-                text("UPDATE import_batch SET rows = :r, inserted = :i, updated = :u, seconds = :s, warnings = "
-                     "CAST(:w AS jsonb) WHERE id = :id"),
+                SQL.one("finish_import_batch"),
                 {"r": result.rows, "i": result.inserted, "u": result.updated, "s": result.seconds, "id": batch_id,
                  "w": _json(report.summary()["warnings"])},
             )  # fmt: skip
@@ -305,11 +304,7 @@ def _input_crs(declared: str | None, info: SourceInfo, report: Report) -> InputC
 
 def _record_batch(conn, result, info, crs, mapping: Mapping, path: Path, synthetic: bool) -> int:
     return conn.execute(
-        text(
-            "INSERT INTO import_batch (kind, filename, file_sha256, format, encoding, declared_crs, rows, "
-            "inserted, updated, mapping, synthetic) VALUES (:kind, :filename, :sha, :format, :encoding, :crs, "
-            "0, 0, 0, CAST(:mapping AS jsonb), :synthetic) RETURNING id"
-        ),
+        SQL.one("insert_import_batch"),
         {
             "kind": result.kind.value, "filename": result.filename, "sha": file_sha256(path),
             "format": str(info.format), "encoding": info.encoding, "crs": crs.code,
@@ -414,12 +409,7 @@ class _Import:
     def duplicates(self, key: str, column: str | None) -> None:
         """Every repeat of a key (a column or an expression over the staging table) is an error."""
         rows = self.conn.execute(
-            text(
-                f"SELECT row_no, k, first_row FROM (SELECT row_no, k, row_number() OVER w AS n, "
-                f"min(row_no) OVER w AS first_row FROM (SELECT row_no, {key} AS k FROM {self.staging}) AS s "
-                "WHERE k IS NOT NULL WINDOW w AS (PARTITION BY k ORDER BY row_no)) AS d "
-                "WHERE n > 1 ORDER BY row_no LIMIT 5000"
-            )
+            text(SQL.source("duplicate_keys").format(key=key, staging=self.staging))
         ).all()
         for row_no, value, first in rows:
             self.report.error(row_no, column, value, "duplicate_code", f"编码与第 {first} 行重复。")
@@ -485,10 +475,7 @@ class _HouseImport(_Import):
         # deleted) make the planner take the growing table for empty, and each chunk's joins with it go
         # quadratic. Such tables are analyzed once the first chunk is in (ANALYZE counts this transaction's
         # own rows), and the estimates grow with the table from then on.
-        self.empty_statistics = self.conn.execute(
-            text("SELECT relname FROM pg_class WHERE relname IN ('house', 'hazard_record', 'house_proximity') "
-                 "AND relkind = 'r' AND reltuples = 0 AND relpages > 0")
-        ).scalars().all()  # fmt: skip
+        self.empty_statistics = self.conn.execute(SQL.one("empty_statistics")).scalars().all()  # fmt: skip
 
     def stage(self, chunk) -> pd.DataFrame:
         """Parse, convert, locate and compare with what the row declares: one chunk, ready to write."""
@@ -748,30 +735,17 @@ class _TownshipImport(_Import):
     def check(self) -> None:
         """Valid polygons of known NBS townships, each once; warn when far outside the county."""
         code_col = self.mapping.header_of("code")
-        rows = self.conn.execute(
-            text("SELECT s.row_no, s.code FROM staging_township AS s LEFT JOIN division AS d "
-                 "ON d.code = s.code AND d.level = 'township' WHERE d.code IS NULL ORDER BY s.row_no")
-        ).all()  # fmt: skip
+        rows = self.conn.execute(SQL.one("unknown_township_codes")).all()  # fmt: skip
         for row_no, code in rows:
             self.report.error(row_no, code_col, code, "unknown_township",
                               "乡镇代码不在国家统计局2023年区划代码中（应为9位，如 620102001）。")  # fmt: skip
-        invalid = self.conn.execute(
-            text("SELECT row_no, code, ST_IsValidReason(geom) FROM staging_township "
-                 "WHERE geom IS NOT NULL AND NOT ST_IsValid(geom) ORDER BY row_no")
-        ).all()  # fmt: skip
+        invalid = self.conn.execute(SQL.one("invalid_township_geoms")).all()  # fmt: skip
         for row_no, code, reason in invalid:
             self.report.error(
                 row_no, code_col, code, "invalid_polygon", f"面几何无效：{reason}。请修复后重新导入。"
             )
         self.duplicates("code", code_col)
-        outside = self.conn.execute(
-            text(
-                "SELECT s.row_no, s.code, ST_Area(ST_Difference(s.geom, c.geom)::geography) "
-                "/ NULLIF(ST_Area(s.geom::geography), 0) FROM staging_township AS s "
-                "JOIN division AS t ON t.code = s.code JOIN division AS c ON c.code = t.parent_code "
-                "WHERE ST_IsValid(s.geom) AND NOT ST_CoveredBy(s.geom, c.geom) ORDER BY s.row_no"
-            )
-        ).all()
+        outside = self.conn.execute(SQL.one("townships_outside_county")).all()
         for row_no, code, share in outside:
             if share is not None and share > 0.05:
                 self.report.warning(row_no, code_col, code, "polygon_outside_county",
@@ -814,10 +788,7 @@ def _plain(name: str) -> str:
 def _county_lookup(conn: Connection) -> dict[str, str]:
     """Every way a county-level unit is written: code, name, city name + name."""
     lookup: dict[str, str] = {}
-    for code, name, city in conn.execute(
-        text("SELECT d.code, d.name, c.name FROM division AS d JOIN division AS c ON c.code = d.parent_code "
-             "WHERE d.level = 'county'")
-    ):  # fmt: skip
+    for code, name, city in conn.execute(SQL.one("county_lookup")):  # fmt: skip
         for spelling in (code, name, city + name, "甘肃省" + city + name):
             lookup[spelling] = code
     return lookup
