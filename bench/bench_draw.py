@@ -26,21 +26,11 @@ from geo.synthetic import FrameSpec  # noqa: E402
 SEED = "2024-10-21 双色球 2024123 03 07 12 18 25 31+09"
 
 
-def bench_account(session) -> int:
-    """A provincial office's account that the benchmark's draws are recorded under."""
-    from service.accounts import service as accounts
-    from service.accounts.roles import Role
-    from service.core.settings import SecuritySettings
-
-    new = accounts.NewAccount(username="bench", name="基准测试", organisation="基准", role=Role.PROVINCE)
-    account, _ = accounts.create_account(session, new, SecuritySettings())
-    return account.id
-
 
 def main() -> None:
     from sqlalchemy.orm import Session
 
-    from bench.scratch import scratch_database
+    from bench.scratch import bench_account, scratch_database
     from service.audit.trail import Actor
     from service.draws.plans import PlanSpec, create_plan
     from service.draws.service import (
@@ -78,7 +68,7 @@ def main() -> None:
                   f"{statistics.median(times) * 1000:.0f} ms (median of 5, incl. projection) — target < 1 s")  # fmt: skip
             # 2. End to end in PostGIS.
             t = time.perf_counter()
-            actor = Actor(bench_account(session), "基准测试")
+            actor = Actor(bench_account(engine)["id"], "基准测试")
             draw = run_county_draw(session, plan.id, SEED, actor)
             run_house_draws(session, draw.id, actor)
             session.commit()

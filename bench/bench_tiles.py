@@ -88,6 +88,8 @@ def main() -> None:
                 text("SELECT ST_X(geom), ST_Y(geom) FROM house TABLESAMPLE SYSTEM (1) LIMIT 2000")
             ).all()
         print(f"{args.houses:,} houses ({hazardous:,} hazardous) loaded in {time.perf_counter() - t:.0f} s")
+        from bench.scratch import bench_account
+
         account = bench_account(engine)
         headers = {"Authorization": f"Bearer {account['token']}"}
         env = {**os.environ, "DATABASE_URL": url, "SPOTCHECK_DEMO_ENABLED": "false", "SPOTCHECK_PORT": "8799"}
@@ -119,24 +121,6 @@ def main() -> None:
         if not args.no_render:
             print(f"first complete render of the provincial map: {render_time(base, account):.2f} s (target < 2 s)")
 
-
-def bench_account(engine) -> dict:
-    """A provincial office's account for the benchmark: a known password and an API token."""
-    from sqlalchemy.orm import Session
-
-    from service.accounts import service as accounts
-    from service.accounts.passwords import hash_password
-    from service.accounts.roles import Role
-    from service.core.settings import SecuritySettings
-
-    password = "Bench-Tiles-2024!"
-    with Session(engine) as session:
-        account, _ = accounts.create_account(session, accounts.NewAccount(
-            username="bench", name="基准测试", organisation="基准", role=Role.PROVINCE), SecuritySettings())  # fmt: skip
-        account.password_hash, account.must_change_password = hash_password(password), False
-        _, token = accounts.create_token(session, account, "bench")
-        session.commit()
-    return {"username": "bench", "password": password, "token": token}
 
 
 def render_time(base: str, account: dict) -> float:

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Engine, create_engine  # noqa: E402
 
-from service import migrate  # noqa: E402
+from service.core import migrate  # noqa: E402
 from service.core.embedded_db import EmbeddedPostgres  # noqa: E402
 from service.divisions.boundary_load import load_boundaries  # noqa: E402
 
@@ -36,3 +36,21 @@ def scratch_database(boundaries: bool = True) -> Iterator[tuple[EmbeddedPostgres
     finally:
         cluster.destroy()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def bench_account(engine) -> dict:
+    """A provincial office's account for a benchmark: its id, a known password and an API token."""
+    from sqlalchemy.orm import Session
+
+    from service.accounts import service as accounts
+    from service.accounts.passwords import hash_password
+    from service.accounts.roles import Role
+
+    password = "Bench-Spotcheck-2024!"
+    with Session(engine) as session:
+        new = accounts.NewAccount(username="bench", name="基准测试", organisation="基准", role=Role.PROVINCE)
+        account, _ = accounts.create_account(session, new)
+        account.password_hash, account.must_change_password = hash_password(password), False
+        _, token = accounts.create_token(session, account, "bench")
+        session.commit()
+        return {"id": account.id, "username": "bench", "password": password, "token": token}

@@ -22,7 +22,6 @@ def build_parser() -> argparse.ArgumentParser:
     from service.frame import cli as frame
     from service.maps import cli as maps
 
-    """The argument parser; every subcommand has its own --help."""
     parser = argparse.ArgumentParser(
         prog="spotcheck",
         description=(

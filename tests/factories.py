@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 from service.accounts import service as accounts
 from service.accounts.passwords import hash_password
 from service.accounts.roles import Role
-from service.core.settings import SecuritySettings
 
 PASSWORD = "Gansu-Test-2024!"
 
@@ -48,7 +47,6 @@ def make_account(
                 username=username, name=name or f"测试{username}", organisation="测试单位", role=role,
                 scope_code=scope_code, scope_plan_id=plan_id, scope_group=group,
             ),
-            SecuritySettings(),
         )  # fmt: skip
         account.password_hash = hash_password(PASSWORD)
         account.must_change_password = False

@@ -43,7 +43,6 @@ def ensure_admin(engine: Engine, settings: Settings) -> str | None:
                 username=ADMIN, name="省专班管理员", organisation="甘肃省自建房安全专项整治工作专班",
                 role=Role.PROVINCE, scope_code=PROVINCE_CODE,
             ),
-            settings.security,
         )  # fmt: skip
         trail.record(session, Actor(None, "首次安装（spotcheck serve）"), "account_create", "account", account.id,
                      detail={"username": ADMIN, "role": "province", "bootstrap": True})  # fmt: skip

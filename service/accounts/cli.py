@@ -42,7 +42,7 @@ def actor_for(session: Session, username: str | None, permission: Permission) ->
             f"账户 {username}（{ROLE_LABELS[Role(account.role)]}）无权{PERMISSION_LABELS[permission]}。",
             f"The account {username} lacks the permission {permission}.",
         )
-    return Actor(account.id, f"{account.name}（{account.username}）", f"cli-{os.getpid()}")
+    return Actor(account.id, account.label, f"cli-{os.getpid()}")
 
 
 def _cmd_add(args: argparse.Namespace, session: Session, settings) -> int:
@@ -50,7 +50,7 @@ def _cmd_add(args: argparse.Namespace, session: Session, settings) -> int:
         username=args.username, name=args.name, organisation=args.organisation, role=Role(args.role),
         phone=args.phone, scope_code=args.scope, scope_plan_id=args.plan, scope_group=args.group,
     )  # fmt: skip
-    account, first = accounts.create_account(session, new, settings.security)
+    account, first = accounts.create_account(session, new)
     trail.record(session, operator(), "account_create", "account", account.id,
                  detail={"username": account.username, "role": account.role})  # fmt: skip
     session.commit()

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 from sqlalchemy import text
 
+from service.accounts.models import person_label
 from service.accounts.roles import PERMISSION_LABELS, ROLE_LABELS, Permission, Role, allowed
 from service.accounts.scope import Scope, resolve_scope
 from service.accounts.service import digest, now
@@ -29,8 +30,8 @@ SESSION_COOKIE = "spotcheck_session"
 CSRF_COOKIE = "spotcheck_csrf"
 CSRF_HEADER = "x-csrf-token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-TOUCH_EVERY = dt.timedelta(seconds=60)
-_UNSET = object()  # last_seen_at is written at most once a minute per session
+TOUCH_EVERY = dt.timedelta(seconds=60)  # last_seen_at / last_used_at are written at most once a minute
+_UNSET = object()
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Principal:
     @property
     def label(self) -> str:
         """How the audit trail and the draw log name the caller: real name and username."""
-        return f"{self.name}（{self.username}）"
+        return person_label(self.name, self.username)
 
     @property
     def actor(self) -> Actor:
@@ -111,25 +112,27 @@ def authenticate(request: Request, session) -> Principal | None:
     if header[:7].lower() == "bearer ":
         row = session.execute(_BY_TOKEN, {"hash": digest(header[7:].strip())}).mappings().one_or_none()
         if row is not None:
-            if row["last_used_at"] is None or now() - row["last_used_at"] > TOUCH_EVERY:
-                session.execute(
-                    text("UPDATE api_token SET last_used_at = now() WHERE id = :i"), {"i": row["token_id"]}
-                )
-                session.commit()
+            _touch(session, _TOUCH_TOKEN, row["token_id"], row["last_used_at"])
             principal = _principal(request, session, row, "token")
     elif cookie:
         idle = dt.timedelta(minutes=settings.session_idle_minutes)
         row = session.execute(_BY_SESSION, {"id": digest(cookie), "idle": idle}).mappings().one_or_none()
         if row is not None:
-            if now() - row["last_seen_at"] > TOUCH_EVERY:
-                session.execute(
-                    text("UPDATE account_session SET last_seen_at = now() WHERE id = :i"),
-                    {"i": row["session_id"]},
-                )
-                session.commit()
+            _touch(session, _TOUCH_SESSION, row["session_id"], row["last_seen_at"])
             principal = _principal(request, session, row, "session")
     request.state.principal = principal
     return principal
+
+
+_TOUCH_TOKEN = text("UPDATE api_token SET last_used_at = now() WHERE id = :i")
+_TOUCH_SESSION = text("UPDATE account_session SET last_seen_at = now() WHERE id = :i")
+
+
+def _touch(session, statement, key, last: dt.datetime | None) -> None:
+    """Record that a token or session was used, at most once a minute."""
+    if last is None or now() - last > TOUCH_EVERY:
+        session.execute(statement, {"i": key})
+        session.commit()
 
 
 def _principal(request: Request, session, row, via: str) -> Principal:
@@ -183,14 +186,19 @@ def check(request: Request, principal: Principal | None, permission: Permission)
     return principal
 
 
-def permit(permission: Permission):
-    """The dependency of a route that needs ``permission`` (its ``permission`` attribute declares it)."""
+def permit(permission: Permission, *, page: bool = False):
+    """The dependency of a route that needs ``permission`` (its ``permission`` attribute declares it); for an
+    HTML page (``page=True``) an anonymous browser is redirected to the login page instead of a 401."""
 
     def dependency(request: Request, session: SessionDep) -> Principal:
-        return check(request, authenticate(request, session), permission)
+        principal = authenticate(request, session)
+        if principal is None and page:
+            raise LoginRequired("请先登录。", "Log in first.")
+        return check(request, principal, permission)
 
     dependency.permission = permission  # type: ignore[attr-defined]
-    dependency.__name__ = f"permit_{permission.value.replace('.', '_')}"
+    dependency.page = page  # type: ignore[attr-defined]
+    dependency.__name__ = f"{'page' if page else 'permit'}_{permission.value.replace('.', '_')}"
     return dependency
 
 
@@ -202,18 +210,8 @@ public.permission = Permission.PUBLIC  # type: ignore[attr-defined]
 
 
 def page(permission: Permission = Permission.READ):
-    """Like ``permit`` for an HTML page: an anonymous browser is redirected to the login page."""
-
-    def dependency(request: Request, session: SessionDep) -> Principal:
-        principal = authenticate(request, session)
-        if principal is None:
-            raise LoginRequired("请先登录。", "Log in first.")
-        return check(request, principal, permission)
-
-    dependency.permission = permission  # type: ignore[attr-defined]
-    dependency.page = True  # type: ignore[attr-defined]
-    dependency.__name__ = f"page_{permission.value.replace('.', '_')}"
-    return dependency
+    """``permit`` for an HTML page: an anonymous browser is redirected to the login page."""
+    return permit(permission, page=True)
 
 
 def Permit(permission: Permission):  # noqa: N802 - reads as a type in route signatures

@@ -53,6 +53,16 @@ class Account(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
+    @property
+    def label(self) -> str:
+        """How the audit trail and the draw log name the account: real name and username."""
+        return person_label(self.name, self.username)
+
+
+def person_label(name: str, username: str) -> str:
+    """The one way a person is named in records: ``张三（zhangsan）``."""
+    return f"{name}（{username}）"
+
 
 class AccountSession(Base):
     """A browser session: the cookie holds a random token, the table only its SHA-256."""

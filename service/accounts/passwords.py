@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 import string
 
@@ -12,8 +13,13 @@ from service.core.errors import InvalidInput
 
 # argon2-cffi's defaults are Argon2id with RFC 9106's low-memory profile (64 MiB, 3 passes, 4 lanes).
 _HASHER = PasswordHasher()
-# A hash to verify against when the user does not exist, so both cases take the same time.
-_DUMMY = _HASHER.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy() -> str:
+    """A hash to verify against when the user does not exist, so both cases take the same time (made on first
+    use: an Argon2 hash costs 64 MiB and tens of milliseconds, which no start-up should pay)."""
+    return _HASHER.hash("not-a-real-password")
 
 COMMON = frozenset(
     {"password", "12345678", "123456789", "1234567890", "qwertyuiop", "11111111", "88888888", "abc12345",
@@ -29,7 +35,7 @@ def hash_password(password: str) -> str:
 def verify_password(stored: str | None, password: str) -> bool:
     """Whether the password matches the stored hash (constant work when there is none)."""
     try:
-        return _HASHER.verify(stored or _DUMMY, password) and stored is not None
+        return _HASHER.verify(stored or _dummy(), password) and stored is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -84,7 +84,7 @@ def login(
     token, csrf = accounts.open_session(
         session, account, settings.security, ip, request.headers.get("user-agent")
     )
-    record(session, Actor(account.id, f"{account.name}（{account.username}）", request_id, ip), "login",
+    record(session, Actor(account.id, account.label, request_id, ip), "login",
            "account", account.id)  # fmt: skip
     session.commit()
     secure = settings.security.https
@@ -182,13 +182,9 @@ def list_accounts(principal: Admin, session: SessionDep) -> list[AccountOut]:
 @router.post(
     "/accounts", summary="Create a real-name account", response_model=AccountCreated, status_code=201
 )
-def create_account(
-    principal: Admin, body: AccountIn, session: SessionDep, settings: SettingsDep
-) -> AccountCreated:
+def create_account(principal: Admin, body: AccountIn, session: SessionDep) -> AccountCreated:
     """A new account with a generated first password, shown once and to be changed at the first login."""
-    account, first = accounts.create_account(
-        session, accounts.NewAccount(**body.model_dump()), settings.security
-    )
+    account, first = accounts.create_account(session, accounts.NewAccount(**body.model_dump()))
     record(session, principal.actor, "account_create", "account", account.id,
            detail={"username": account.username, "role": account.role, "scope_code": account.scope_code,
                    "scope_plan_id": account.scope_plan_id, "scope_group": account.scope_group})  # fmt: skip

@@ -61,14 +61,19 @@ class Scope:
         """Refuse a division (province, city, county or township) outside the scope (403)."""
         if self.everything:
             return
-        if code == PROVINCE_CODE:
-            raise Forbidden("您的账户不能查看全省数据。", "Your account cannot see the whole province.")
         row = session.execute(
             text("SELECT level, parent_code FROM division WHERE code = :c"), {"c": code}
         ).one_or_none()
-        if row is None:
-            return  # the route's own lookup answers 404
-        level, parent = row
+        if row is not None or code == PROVINCE_CODE:
+            self.check_division(code, *(row or ("province", None)))
+        # an unknown code: the route's own lookup answers 404
+
+    def check_division(self, code: str, level: str, parent: str | None) -> None:
+        """Refuse a division of ``level`` (with its ``parent``) outside the scope (403); no database needed."""
+        if self.everything:
+            return
+        if level == "province":
+            raise Forbidden("您的账户不能查看全省数据。", "Your account cannot see the whole province.")
         ok = (
             self.covers_city(code) if level == "city"
             else self.covers_unit(parent) if level == "township"

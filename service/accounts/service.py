@@ -87,7 +87,7 @@ def _check_scope(session: Session, new: NewAccount) -> NewAccount:
     return NewAccount(**{**new.__dict__, "scope_code": code, "scope_plan_id": None, "scope_group": None})
 
 
-def create_account(session: Session, new: NewAccount, security: SecuritySettings) -> tuple[Account, str]:
+def create_account(session: Session, new: NewAccount) -> tuple[Account, str]:
     """Create an account with a generated first password (returned once; it must be changed at login)."""
     if not USERNAME.match(new.username or ""):
         raise InvalidInput(

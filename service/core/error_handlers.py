@@ -69,7 +69,7 @@ def _describe(error: dict) -> tuple[str, str]:
     kind = error.get("type", "")
     zh = _TYPES_ZH.get(kind, "取值无效")
     ctx = error.get("ctx") or {}
-    if kind in ("greater_than_equal", "greater_than") and "ge" in ctx or "gt" in ctx:
+    if kind in ("greater_than_equal", "greater_than") and ("ge" in ctx or "gt" in ctx):
         zh += f"（不能小于 {ctx.get('ge', ctx.get('gt'))}）"
     elif kind in ("less_than_equal", "less_than") and ("le" in ctx or "lt" in ctx):
         zh += f"（不能大于 {ctx.get('le', ctx.get('lt'))}）"

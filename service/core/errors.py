@@ -1,4 +1,4 @@
-"""One hierarchy of domain errors, mapped once to HTTP statuses (see ``service.app``).
+"""One hierarchy of domain errors, mapped once to HTTP statuses (see ``service.core.error_handlers``).
 
 Every message is written for the person who has to act on it: what was wrong and what to do instead.
 Messages shown in the interface are Chinese (``message``); an English one (``message_en``) helps operators.

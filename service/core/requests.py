@@ -43,14 +43,9 @@ class RequestIdAndNul:
             or b"%00" in query.lower()
             or "\x00" in scope.get("path", "")
         ):
-            body = json.dumps(
-                {"code": "invalid_input", "message": "请求地址或参数中含有空字符（NUL），请删除后重试。",
-                 "message_en": "The path or query string holds a NUL byte."}, ensure_ascii=False,
-            ).encode()  # fmt: skip
-            await send({"type": "http.response.start", "status": 422, "headers": [
-                (b"content-type", b"application/json"), (b"x-request-id", request_id.encode()),
-                (b"content-length", str(len(body)).encode())]})  # fmt: skip
-            await send({"type": "http.response.body", "body": body})
+            for m in _refusal(422, "请求地址或参数中含有空字符（NUL），请删除后重试。",
+                              "The path or query string holds a NUL byte.", request_id):  # fmt: skip
+                await send(m)
             return
 
         kind = dict(scope.get("headers") or []).get(b"content-type", b"").split(b";")[0].strip().lower()

@@ -23,12 +23,16 @@ _LISTING = {
 }
 
 
-def require_division(session: Session, code: str, level: DivisionLevel) -> str:
-    """Return ``code`` if it names a division of ``level``; otherwise raise a NotFound a person can act on."""
-    found = session.execute(
-        text("SELECT level FROM division WHERE code = :code"), {"code": code}
-    ).scalar_one_or_none()
+def require_division(session: Session, code: str, level: DivisionLevel, scope: Scope | None = None) -> str:
+    """Return ``code`` if it names a division of ``level`` (in ``scope``, if given: else 403); otherwise raise
+    a NotFound a person can act on. One look-up serves both checks."""
+    row = session.execute(
+        text("SELECT level, parent_code FROM division WHERE code = :code"), {"code": code}
+    ).one_or_none()
+    found = row[0] if row else None
     if found == level.value:
+        if scope is not None:
+            scope.check_division(code, found, row[1])
         return code
     listing = _LISTING[level]
     if found is None:

@@ -50,8 +50,7 @@ def cities(principal: Reader, session: SessionDep, digits: Digits = 6) -> Respon
 def counties(principal: Reader, session: SessionDep, city: CityCode = None, digits: Digits = 6) -> Response:
     """County-level divisions in scope, all or those of one city. 兰州新区 is approximate (see its note)."""
     if city is not None:
-        require_division(session, city, DivisionLevel.CITY)
-        principal.scope.require_division(session, city)
+        require_division(session, city, DivisionLevel.CITY, principal.scope)
     return _geojson(divisions_geojson(session, principal.scope, DivisionLevel.COUNTY, city, digits))
 
 
@@ -67,8 +66,7 @@ def townships(
     digits: Digits = 6,
 ) -> Response:
     """Townships and streets of one county-level unit (NBS 2023 codes; polygons only once imported)."""
-    require_division(session, county, DivisionLevel.COUNTY)
-    principal.scope.require_division(session, county)
+    require_division(session, county, DivisionLevel.COUNTY, principal.scope)
     return _geojson(divisions_geojson(session, principal.scope, DivisionLevel.TOWNSHIP, county, digits))
 
 
@@ -83,8 +81,7 @@ def sampling_units(
 ) -> Response:
     """Every county-level unit in scope, with its city, whether it is the city seat, whether it stands alone."""
     if city is not None:
-        require_division(session, city, DivisionLevel.CITY)
-        principal.scope.require_division(session, city)
+        require_division(session, city, DivisionLevel.CITY, principal.scope)
     return _geojson(sampling_units_geojson(session, principal.scope, city, digits))
 
 

@@ -125,9 +125,7 @@ def _cmd_draw_export(args: argparse.Namespace, settings: Settings) -> int:
 
     from service.draws import export as draw_export
 
-    writer = {"xlsx": draw_export.to_xlsx, "csv": draw_export.to_csv, "geojson": draw_export.to_geojson}[
-        args.format
-    ]
+    writer, _ = draw_export.WRITERS[args.format]
     with session_for(settings) as session:
         Path(args.out).write_bytes(writer(session, args.draw))
     print(f"wrote {args.out}")
@@ -173,7 +171,7 @@ def add_commands(sub: argparse._SubParsersAction, add: Callable) -> None:
     )
     source = pc.add_mutually_exclusive_group(required=True)
     source.add_argument(
-        "file", nargs="?", help="plan JSON (see service/presets/gansu-2024.json for the format)"
+        "file", nargs="?", help="plan JSON (see service/draws/presets/gansu-2024.json for the format)"
     )
     source.add_argument(
         "--preset", choices=["gansu-2024"], help="the 2024 notice's appendix: four groups, 42 units"

@@ -40,8 +40,8 @@ LABELS = {"role": {"sample": "样本", "replacement": "备选"}, "replaced_reaso
 def draw_table(session: Session, draw_id: int, scope: Scope = EVERYTHING) -> pd.DataFrame:
     """Every drawn and replacement house of a draw, one row each, ready for export."""
     get_draw(session, draw_id)
-    rows = session.execute(SQL.one("export"), {"d": draw_id}).mappings().all()
-    return pd.DataFrame([r for r in rows if scope.covers_unit(r["unit_code"])], columns=list(HEADERS))
+    rows = session.execute(SQL.one("export"), {"d": draw_id, **scope.params()}).mappings().all()
+    return pd.DataFrame(rows, columns=list(HEADERS))
 
 
 def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -110,3 +110,11 @@ def to_geojson(session: Session, draw_id: int, scope: Scope = EVERYTHING) -> byt
     return json.dumps(
         {"type": "FeatureCollection", "features": features}, ensure_ascii=False, default=str
     ).encode("utf-8")
+
+
+# Each export format: its writer and its media type (the API and the CLI both pick from here).
+WRITERS = {
+    "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": (to_csv, "text/csv; charset=utf-8"),
+    "geojson": (to_geojson, "application/geo+json"),
+}

@@ -132,11 +132,7 @@ def export(
     """The drawn houses and replacement lists (of the caller's units) with Chinese headers, or as GeoJSON."""
     _expensive(principal, settings)
     visible_draw(session, principal.scope, draw_id)
-    writer, media = {
-        "xlsx": (draw_export.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        "csv": (draw_export.to_csv, "text/csv; charset=utf-8"),
-        "geojson": (draw_export.to_geojson, "application/geo+json"),
-    }[format]
+    writer, media = draw_export.WRITERS[format]
     body = writer(session, draw_id, scope=principal.scope)
     headers = {"Content-Disposition": f'attachment; filename="draw-{draw_id}.{format}"'}
     return Response(body, media_type=media, headers=headers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from service.core.cli import engine_for, ready_engine, session_for
+from service.core.cli import engine_for, ready_engine
 from service.core.settings import Settings
 
 
@@ -13,13 +13,15 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     import json
     from pathlib import Path
 
+    from sqlalchemy.orm import Session
+
     from service.accounts.cli import actor_for
     from service.accounts.roles import Permission
     from service.frame.importing.fields import Kind
     from service.frame.importing.pipeline import import_file
 
-    engine = ready_engine(settings)
-    with session_for(settings) as session:
+    engine = ready_engine(settings)  # migrated, boundaries loaded: once
+    with Session(engine) as session:
         actor = actor_for(session, args.by, Permission.IMPORT)
     result = import_file(
         engine, Kind(args.kind), Path(args.file), crs=args.crs, mapping_file=args.mapping, layer=args.layer,
@@ -85,12 +87,6 @@ def _cmd_proximity_refresh(args: argparse.Namespace, settings: Settings) -> int:
     print(f"proximity refreshed in {time.perf_counter() - started:.1f} s (radii {settings.radius.as_dict()})")
     return 0
 
-
-def _frame_size(value: str) -> int:
-    size = int(value)
-    if not 1_000 <= size <= 2_000_000:
-        raise argparse.ArgumentTypeError("the demo frame holds 1,000 to 2,000,000 houses")
-    return size
 
 
 def add_commands(sub: argparse._SubParsersAction, add: Callable) -> None:

@@ -64,8 +64,7 @@ def houses(
         require_division(session, unit, DivisionLevel.COUNTY)
         scope.require_unit(unit)
     if township is not None:
-        require_division(session, township, DivisionLevel.TOWNSHIP)
-        scope.require_division(session, township)
+        require_division(session, township, DivisionLevel.TOWNSHIP, scope)
     body = houses_geojson(
         session, scope, BBox.parse(bbox), limit, after_id, unit=unit, township=township, hazardous=hazardous,
         hazard_grade=hazard_grade, rectification_status=rectification_status, commercial=commercial,

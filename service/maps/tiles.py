@@ -112,8 +112,7 @@ def divisions_with_figures(session: Session, scope: Scope, level: str, parent: s
             raise InvalidInput(
                 f"level={level} 需要 parent（上级代码）。", f"level={level} needs a parent code."
             )
-        require_division(session, parent, PARENT_LEVEL[level])
-        scope.require_division(session, parent)
+        require_division(session, parent, PARENT_LEVEL[level], scope)
     elif parent is not None and parent != PROVINCE:
         raise InvalidInput("市州的上级只能是甘肃省 620000。", "The parent of cities is the province, 620000.")
     params = {"level": level, "parent": None if level == "city" else parent, "tolerance": TOLERANCE[level]}

@@ -10,6 +10,7 @@ src> and <link href> are replaced by the files' contents (the CSS's images becom
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import json
 import re
@@ -47,8 +48,9 @@ class OfflineMap(folium.Map):
     default_css = [("leaflet_css", "vendor/leaflet/leaflet.css")]
 
 
-def _inline(page: str) -> str:
-    """Replace the vendored <script src> and <link href> by the files' contents."""
+@functools.cache
+def _leaflet_assets() -> tuple[str, str]:
+    """The vendored Leaflet script and its stylesheet with the images inlined (read once per process)."""
     js = (LEAFLET / "leaflet.js").read_text(encoding="utf-8")
     css = (LEAFLET / "leaflet.css").read_text(encoding="utf-8")
 
@@ -57,7 +59,12 @@ def _inline(page: str) -> str:
         data = base64.b64encode(path.read_bytes()).decode("ascii") if path.exists() else ""
         return f"url(data:image/{path.suffix.lstrip('.')};base64,{data})"
 
-    css = re.sub(r"url\((images/[^)]+)\)", image, css)
+    return js, re.sub(r"url\((images/[^)]+)\)", image, css)
+
+
+def _inline(page: str) -> str:
+    """Replace the vendored <script src> and <link href> by the files' contents."""
+    js, css = _leaflet_assets()
     page = re.sub(
         r'<script src="vendor/leaflet/leaflet.js"></script>', lambda _: f"<script>{js}</script>", page
     )

@@ -319,9 +319,8 @@ def test_hostile_file_names_through_the_api(client, engine, tmp_path, place):
         assert tempfile.gettempdir() + "/" not in r.text and "spotcheck-upload-" not in r.text, r.text
         if r.status_code == 422:
             assert r.json()["errors"][0]["code"] == "unsupported_format", r.text
-    kept = [
-        r[0] for r in client.app.state.engine.connect().execute(text("SELECT filename FROM import_batch"))
-    ]
+    with client.app.state.engine.connect() as conn:
+        kept = conn.execute(text("SELECT filename FROM import_batch")).scalars().all()
     assert kept and all(len(k) <= 255 and not re.search(r"[\x00-\x1f]", k) for k in kept)
 
 

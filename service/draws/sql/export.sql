@@ -17,4 +17,5 @@ LEFT JOIN draw_event AS se
     ON se.draw_id = dh.draw_id AND se.kind = 'replacement_used' AND se.replacement_house_id = dh.house_id
 LEFT JOIN draw_house_record AS sh ON sh.draw_id = dh.draw_id AND sh.house_id = se.house_id
 WHERE dh.draw_id = :d
+  AND (CAST(:scope_all AS boolean) OR dh.unit_code = ANY(CAST(:scope_units AS text[])))
 ORDER BY u.group_name NULLS LAST, u.city_code, dh.unit_code, dh.role DESC, dh.position

@@ -56,7 +56,6 @@ _UTF8_BOM = codecs.BOM_UTF8
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls / .et (Compound File Binary)
 _ZIP_MAGIC = b"PK"
 _DELIMITERS = (",", "\t", ";")
-_DELIMITER_NAMES = {",": "逗号", "\t": "制表符", ";": "分号"}
 _XML_INVALID_TOKEN = 4  # expat: a character XML forbids, such as a raw NUL
 _XML_BAD_CHAR_REF = 14  # expat: "&#0;" and the like
 
