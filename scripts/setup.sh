@@ -12,6 +12,7 @@ PG_MAJOR="${PG_MAJOR:-15}"
 APT_PACKAGES=(
   "postgresql-${PG_MAJOR}"
   "postgresql-${PG_MAJOR}-postgis-3"
+  "postgresql-${PG_MAJOR}-pgrouting"
   chromium
   chromium-driver
   fonts-wqy-zenhei
@@ -36,4 +37,4 @@ fi
 
 # --frozen: install exactly what uv.lock says, never re-resolve.
 uv sync --frozen --inexact --quiet
-echo "setup: ready (.venv, PostGIS ${PG_MAJOR}, Chromium)"
+echo "setup: ready (.venv, PostGIS and pgRouting ${PG_MAJOR}, Chromium)"
