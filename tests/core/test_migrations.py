@@ -16,6 +16,8 @@ OUR_TABLES = {
     "dataset", "division", "sampling_unit", "house", "hazard_record", "sensitive_site",
     "import_batch", "house_proximity", "division_piece", "sampling_plan", "draw", "draw_unit", "draw_frame",
     "draw_house", "draw_event", "account", "account_session", "api_token", "audit_event", "draw_house_record",
+    "field_firm", "field_team", "field_team_member", "field_base", "field_assignment", "field_route_plan",
+    "field_route_day", "field_route_stop", "field_travel_matrix", "field_travel_matrix_entry",
 }  # fmt: skip
 
 
@@ -60,6 +62,9 @@ def test_geometries_have_declared_srids_and_gist_indexes(empty_engine):
     assert [(t, c, ty, s) for t, c, ty, s in columns] == [
         ("division", "geom", "MULTIPOLYGON", 4490),
         ("division_piece", "geom", "POLYGON", 4490),
+        ("field_base", "geom", "POINT", 4490),
+        ("field_route_day", "base_geom", "POINT", 4490),
+        ("field_route_day", "line", "LINESTRING", 4490),
         ("house", "geom", "POINT", 4490),
         ("sensitive_site", "geom", "POINT", 4490),
     ]
