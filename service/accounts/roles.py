@@ -45,6 +45,9 @@ class Permission(StrEnum):
     PUBLISH = "draws.publish"
     VERIFY = "draws.verify"
     REPLACE = "draws.replace"
+    FIELD_READ = "field.read"  # firms, teams, assignments, route plans and routes: within the scope
+    FIELD_MANAGE = "field.manage"  # teams, bases, assignment by hand, route planning, supplied matrices
+    FIELD_VISIT = "field.visit"  # mark one's team's house visited
     ACCOUNTS = "accounts.manage"
     AUDIT = "audit.read"
 
@@ -61,6 +64,9 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.PUBLISH: frozenset({Role.PROVINCE}),
     Permission.VERIFY: frozenset({Role.PROVINCE}),
     Permission.REPLACE: frozenset({Role.PROVINCE, Role.FIRM}),
+    Permission.FIELD_READ: frozenset({Role.PROVINCE, Role.FIRM, Role.INSPECTOR, Role.LEADER}),
+    Permission.FIELD_MANAGE: frozenset({Role.PROVINCE, Role.FIRM}),
+    Permission.FIELD_VISIT: frozenset({Role.FIRM, Role.INSPECTOR}),
     Permission.ACCOUNTS: frozenset({Role.PROVINCE}),
     Permission.AUDIT: frozenset({Role.PROVINCE}),
 }
@@ -70,12 +76,15 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.SELF: "本人账户（身份、改密码、令牌、退出）",
     Permission.READ: "查看辖区内的区划、房屋、敏感场所和地图",
     Permission.DRAWS_READ: "查看抽样方案、抽样结果、覆盖性评价、估计和导出",
-    Permission.IMPORT: "导入房屋、敏感场所和乡镇边界",
+    Permission.IMPORT: "导入房屋、敏感场所、乡镇边界和路网",
     Permission.PLAN: "制定抽样方案",
     Permission.DRAW: "抽取县区和房屋",
     Permission.PUBLISH: "发布抽样结果",
     Permission.VERIFY: "复核抽样结果（写入复核记录）",
     Permission.REPLACE: "使用备选房屋替换",
+    Permission.FIELD_READ: "查看检查机构、检查组、房屋分配和检查路线",
+    Permission.FIELD_MANAGE: "管理检查组和驻地、调整房屋分配、规划路线",
+    Permission.FIELD_VISIT: "标记本组房屋已入户",
     Permission.ACCOUNTS: "管理账户",
     Permission.AUDIT: "查看和校验审计日志",
 }
@@ -86,7 +95,7 @@ SCOPE_RULES: dict[Role, str] = {
     Role.CITY: "一个市州的全部县区",
     Role.COUNTY: "一个县区（或兰州新区、嘉峪关）",
     Role.FIRM: "某抽样方案中本组（本机构）的县区",
-    Role.INSPECTOR: "所属机构本组的县区（以后：分配给本组的房屋）",
+    Role.INSPECTOR: "分配给本检查组的房屋（及其所在县区）",
     Role.LEADER: "全省或一个市州（只读）",
 }
 
