@@ -117,6 +117,20 @@ class MapSettings(BaseSettings):
     osm_enabled: bool = Field(default=False, description="Offer OpenStreetMap tiles (needs internet)")
 
 
+class FieldSettings(BaseSettings):
+    """Field work: where travel times come from, how hard the route planner searches, position checks."""
+
+    model_config = SettingsConfigDict(env_prefix="SPOTCHECK_FIELD_", extra="ignore")
+
+    matrix_provider: Literal["auto", "road", "geodesic"] = Field(
+        default="auto",
+        description="auto: an imported road network (pgRouting) where one covers the team's units, else "
+        "geodesic distance × detour factor; a supplied matrix file is chosen per plan (docs/fieldwork.md)",
+    )
+    exploration: int = Field(default=4, ge=0, le=5, description="VROOM's exploration level (0-5)")
+    solver_threads: int = Field(default=2, ge=1, le=32)
+
+
 class SecuritySettings(BaseSettings):
     """Who may reach the service and how hard it is to abuse: hosts, sessions, logins, uploads, rates."""
 
@@ -155,6 +169,7 @@ class Settings(BaseSettings):
     demo: DemoSettings = Field(default_factory=DemoSettings)
     map: MapSettings = Field(default_factory=MapSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
+    field: FieldSettings = Field(default_factory=FieldSettings)
 
     @model_validator(mode="after")
     def _production_needs_external_database(self) -> Settings:

@@ -145,6 +145,9 @@ def create_plan(session: Session, spec: PlanSpec, source: str) -> SamplingPlan:
     )
     session.add(plan)
     session.flush()
+    from service.fieldwork.firms import ensure_firms  # the plan's groups become firms
+
+    ensure_firms(session, plan.id)
     return plan
 
 

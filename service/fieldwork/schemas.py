@@ -45,6 +45,8 @@ class BaseIn(BaseModel):
 
 
 class BaseOut(BaseModel):
+    """A team's base for a period."""
+
     id: int
     name: str
     lon: float
@@ -55,6 +57,8 @@ class BaseOut(BaseModel):
 
 
 class MemberOut(BaseModel):
+    """An inspector of a team."""
+
     account_id: int
     username: str
     name: str
@@ -80,6 +84,8 @@ class TeamPatch(BaseModel):
 
 
 class TeamOut(BaseModel):
+    """A team with its inspectors, bases and load."""
+
     id: int
     firm_id: int
     name: str
@@ -92,6 +98,8 @@ class TeamOut(BaseModel):
 
 
 class FirmOut(BaseModel):
+    """A firm (a plan's group) with its units, deadline and teams."""
+
     id: int
     plan_id: int
     group_name: str
@@ -137,6 +145,8 @@ class AssignmentPatch(BaseModel):
 
 
 class AssignmentOut(BaseModel):
+    """Which team visits a drawn house, with its visit details."""
+
     draw_id: int
     house_id: int
     survey_code: str
@@ -157,6 +167,8 @@ class AssignmentOut(BaseModel):
 
 
 class AssignResult(BaseModel):
+    """The outcome of an automatic assignment."""
+
     draw_id: int
     firm_id: int
     teams: dict[str, int] = Field(description="Houses per team name")
@@ -177,6 +189,7 @@ class PlanIn(BaseModel):
     lunch_start: dt.time | None = dt.time(12, 0)
     lunch_end: dt.time | None = dt.time(14, 0)
     lunch_minutes: int = Field(default=60, ge=0, le=180, description="Lunch break taken inside the window")
+    rest_days: list[dt.date] = Field(default_factory=list, max_length=31, description="Days not worked")
     provider: Literal["auto", "road", "geodesic", "file"] | None = Field(
         default=None, description="Travel times: None uses the setting (auto: road network where one covers)"
     )
@@ -209,6 +222,8 @@ class NavLinks(BaseModel):
 
 
 class StopOut(BaseModel):
+    """A house on a day's route, with its record, priority, times and links."""
+
     seq: int
     house_id: int
     survey_code: str
@@ -259,6 +274,8 @@ class DayOut(BaseModel):
 
 
 class UnscheduledOut(BaseModel):
+    """A house the plan could not schedule, and why."""
+
     house_id: int
     survey_code: str
     reason: str
@@ -266,6 +283,8 @@ class UnscheduledOut(BaseModel):
 
 
 class RoutePlanOut(BaseModel):
+    """A team's route plan: its days, stops and what is unscheduled."""
+
     id: int
     team_id: int
     team_name: str
@@ -286,6 +305,8 @@ class RoutePlanOut(BaseModel):
 
 
 class DaySummaryOut(BaseModel):
+    """One vehicle-day of a team, for the firm's table and map."""
+
     team_id: int
     team_name: str
     day: dt.date
@@ -311,6 +332,16 @@ class FirmOverviewOut(BaseModel):
     unscheduled: list[UnscheduledOut]
     synthetic: bool
     crs: str = CRS
+
+
+class MatrixOut(BaseModel):
+    """A travel-time matrix a firm supplied."""
+
+    id: int
+    name: str
+    entries: int
+    sha256: str
+    uploaded_at: dt.datetime
 
 
 class MeOut(BaseModel):

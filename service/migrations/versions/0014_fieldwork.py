@@ -190,6 +190,15 @@ def upgrade() -> None:
         sa.Column("duration_s", sa.Integer(), nullable=False),
         sa.Column("distance_m", sa.Integer()),
     )
+    # The groups of the plans already stored become firms (new plans get theirs when they are created).
+    op.execute(
+        """
+        INSERT INTO field_firm (plan_id, group_name, name)
+        SELECT p.id, g ->> 'name', COALESCE(NULLIF(g ->> 'firm', ''), g ->> 'name')
+        FROM sampling_plan AS p, jsonb_array_elements(COALESCE(p.spec -> 'groups', '[]'::jsonb)) AS g
+        ON CONFLICT (plan_id, group_name) DO NOTHING
+        """
+    )
 
 
 def downgrade() -> None:
