@@ -306,7 +306,7 @@ def _pin(label: str, color: str) -> folium.DivIcon:
 _MAP_STYLE = """
 <style>
 body{font-family:"WenQuanYi Zen Hei","Microsoft YaHei",sans-serif}
-.folium-map{right:340px!important;width:auto!important}
+.folium-map{width:calc(100% - 340px)!important}
 .sc-side{position:fixed;top:0;right:0;bottom:0;width:340px;overflow:auto;background:#fff;z-index:1000;
   box-shadow:-1px 0 4px rgba(0,0,0,.3);font-size:13px;padding:8px 12px;box-sizing:border-box}
 .sc-side h1{font-size:16px;margin:4px 0}.sc-side ol{padding-left:0;list-style:none}
@@ -315,7 +315,7 @@ body{font-family:"WenQuanYi Zen Hei","Microsoft YaHei",sans-serif}
 .sc-pin{width:24px;height:24px;border-radius:50%;color:#fff;font:bold 12px/24px sans-serif;text-align:center;
   border:2px solid #fff;box-shadow:0 0 3px rgba(0,0,0,.6);box-sizing:border-box}
 .sc-synthetic{background:#fff3cd;color:#8a6d3b;padding:6px 8px;border-radius:4px;font-weight:bold}
-@media (max-width:700px){.folium-map{right:0!important;bottom:45%!important;height:auto!important}
+@media (max-width:700px){.folium-map{width:100%!important;height:55%!important}
   .sc-side{top:55%;width:100%}}
 </style>"""
 
