@@ -433,3 +433,16 @@ def route_sheet_html(
 </body>
 </html>
 """
+
+
+def render_day(
+    fmt: str, day: DayLike, team_name: str, firm_name: str = "", synthetic: bool = False
+) -> bytes | str:
+    """The export ``fmt`` (a key of ``CONTENT_TYPES``) of a day: GPX and KML as bytes, the HTML map as text."""
+    if fmt == "gpx":
+        return day_gpx(day, team_name=team_name, firm_name=firm_name, synthetic=synthetic)
+    if fmt == "kml":
+        return day_kml(day, team_name=team_name, firm_name=firm_name, synthetic=synthetic)
+    if fmt == "html":
+        return day_html(day, team_name=team_name, firm_name=firm_name, synthetic=synthetic)
+    raise ValueError(f"unknown export type {fmt!r}")

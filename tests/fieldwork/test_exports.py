@@ -18,6 +18,7 @@ from service.fieldwork.exports import (
     day_html,
     day_kml,
     export_filename,
+    render_day,
     route_sheet_html,
 )
 from service.fieldwork.schemas import DayOut, NavLinks, StopOut
@@ -267,3 +268,12 @@ def test_export_filename():
     assert set(CONTENT_TYPES) == {"gpx", "kml", "html"}
     with pytest.raises(ValueError):
         export_filename(12, DAY, "exe")
+
+
+def test_render_day_dispatches(day):
+    gpx = gpxpy.parse(render_day("gpx", day, "甲组", "公司", True).decode("utf-8"))
+    assert len(gpx.waypoints) == 4 and "SYNTHETIC" in gpx.description
+    assert ET.fromstring(render_day("kml", day, "甲组")).tag == f"{{{KML['k']}}}kml"
+    assert isinstance(render_day("html", day, "甲组"), str)
+    with pytest.raises(ValueError):
+        render_day("pdf", day, "甲组")
