@@ -139,7 +139,8 @@ def _principal(request: Request, session, row, via: str) -> Principal:
     role = Role(row["role"])
     return Principal(
         account_id=row["id"], username=row["username"], name=row["name"], organisation=row["organisation"],
-        role=role, scope=resolve_scope(session, role, row["scope_code"], row["scope_plan_id"], row["scope_group"]),
+        role=role, scope=resolve_scope(session, role, row["scope_code"], row["scope_plan_id"], row["scope_group"],
+                                       account_id=row["id"]),
         via=via, must_change_password=row["must_change_password"], session_id=row.get("session_id"),
         csrf_token=row.get("csrf_token"), request_id=getattr(request.state, "request_id", None), ip=client_ip(request),
     )  # fmt: skip

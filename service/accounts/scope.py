@@ -1,8 +1,10 @@
 """What part of Gansu a caller may see: every query takes the caller's scope (``Scope.params``).
 
 A scope is a set of sampling units (county-level codes) or everything. City offices and city leaders cover
-their city's units, county offices their unit, a firm and its inspectors the units of their group in a
-plan (the plan's group list and the units its draws gave that group).
+their city's units, county offices their unit, a firm the units of its group in a plan (the plan's group list
+and the units its draws gave that group). An inspector sees only the houses assigned to their team
+(``field_assignment``, in any draw) and the units those houses lie in; an inspector in no team sees no house
+and no unit.
 """
 
 from __future__ import annotations
@@ -22,12 +24,18 @@ SQL = SqlFiles("service.accounts")
 
 @dataclass(frozen=True)
 class Scope:
-    """Everything, or a set of sampling units (and the cities they lie in)."""
+    """Everything, or a set of sampling units (and the cities they lie in); with ``team_id`` (an inspector's
+    team), only the houses assigned to that team within those units.
+
+    Houses and draw houses are filtered by the units and, for a team, by its assignments; divisions, units
+    and sensitive sites by the units only (an inspector still sees the schools of its units).
+    """
 
     everything: bool
     units: frozenset[str] = frozenset()
     cities: frozenset[str] = frozenset()
     label: str = "全省"
+    team_id: int | None = None
 
     def covers_unit(self, code: str | None) -> bool:
         """Whether the sampling unit (county-level code) is in scope."""
@@ -38,16 +46,19 @@ class Scope:
         return self.everything or (code is not None and code in self.cities)
 
     def params(self) -> dict[str, object]:
-        """Bind parameters every scoped SQL statement takes: ``:scope_all`` and ``:scope_units``.
+        """Bind parameters every scoped SQL statement takes: ``:scope_all``, ``:scope_units``, ``:scope_team``.
 
-        The rule in SQL: ``(CAST(:scope_all AS boolean) OR x.county_code = ANY(CAST(:scope_units AS text[])))``.
+        The rule in SQL: ``(CAST(:scope_all AS boolean) OR x.county_code = ANY(CAST(:scope_units AS text[])))``;
+        a statement returning or counting houses (or a draw's houses) adds ``(CAST(:scope_team AS bigint) IS
+        NULL OR EXISTS (SELECT 1 FROM field_assignment AS fa WHERE fa.house_id = h.id AND fa.team_id =
+        CAST(:scope_team AS bigint)))`` (for a draw's houses, ``fa.draw_id`` matches the draw too).
         """
-        return {"scope_all": self.everything, "scope_units": sorted(self.units)}
+        return {"scope_all": self.everything, "scope_units": sorted(self.units), "scope_team": self.team_id}
 
     @property
     def key(self) -> tuple:
         """A hashable identity, for caches keyed by scope (tiles)."""
-        return ("all",) if self.everything else tuple(sorted(self.units))
+        return ("all",) if self.everything else (self.team_id, tuple(sorted(self.units)))
 
     def require_unit(self, code: str) -> None:
         """Refuse a unit outside the scope (403)."""
@@ -105,13 +116,27 @@ def _name(session: Session, code: str) -> str:
     return session.execute(text("SELECT name FROM division WHERE code = :c"), {"c": code}).scalar() or code
 
 
+def _team(session: Session, account_id: int) -> tuple[int | None, frozenset[str], str]:
+    """An inspector's team, the units of the houses assigned to it and the scope's label (one query)."""
+    row = session.execute(SQL.one("inspector_team"), {"a": account_id}).one_or_none()
+    if row is None:
+        return None, frozenset(), "未加入检查组"
+    return row.id, frozenset(row.units), f"检查组 {row.name}"
+
+
 def resolve_scope(
-    session: Session, role: Role, scope_code: str | None, plan_id: int | None, group: str | None
-) -> Scope:
-    """The scope of an account with this role and these scope columns."""
+    session: Session, role: Role, scope_code: str | None, plan_id: int | None, group: str | None,
+    *, account_id: int,
+) -> Scope:  # fmt: skip
+    """The scope of the account ``account_id`` with this role and these scope columns."""
     if role is Role.PROVINCE or (role is Role.LEADER and scope_code in (None, PROVINCE_CODE)):
         return EVERYTHING
-    if role in (Role.FIRM, Role.INSPECTOR):
+    team = None
+    if role is Role.INSPECTOR:
+        team, units, label = _team(session, account_id)
+        if not units:  # in no team, or a team with no house yet: nothing to see
+            return Scope(everything=False, label=label, team_id=team)
+    elif role is Role.FIRM:
         units = _units_of_group(session, int(plan_id or 0), group or "")
         label = f"方案 {plan_id} {group}"
     elif role is Role.COUNTY:
@@ -124,4 +149,4 @@ def resolve_scope(
             {"u": sorted(units)},
         ).scalars()
     )
-    return Scope(everything=False, units=units, cities=cities, label=label)
+    return Scope(everything=False, units=units, cities=cities, label=label, team_id=team)

@@ -2,7 +2,8 @@
 
 Everything is counted over the caller's scope, in SQL (``Scope.params``): tiles draw only the houses in
 scope (and are cached per scope), a city's choropleth figures are those of its units in scope, and the key
-figures of a division outside the scope are refused (403).
+figures of a division outside the scope are refused (403). An inspector's scope (a team) counts only the
+houses assigned to the team, from the houses themselves: the pre-counted views would count the others too.
 """
 
 from __future__ import annotations

@@ -82,9 +82,28 @@ def _build_world(engine) -> dict:
                             plan_id=plan_id if group else None, group=group)  # fmt: skip
         accounts[name] = made.__dict__
     spare = make_account(engine, "spare", "county", scope_code=UNIT).__dict__
+    _team_of(engine, plan_id, "第一组", accounts["inspector_in"]["id"], draws[0], houses)
     return {"plan": plan_id, "published": draws[0], "units_drawn": draws[1], "houses_drawn": draws[2],
             "houses": houses, "survey_code": house[0], "lon": house[1], "lat": house[2], "site": site,
             "batch": batch, "accounts": accounts, "spare": spare}  # fmt: skip
+
+
+def _team_of(engine, plan_id: int, group: str, account_id: int, draw_id: int, houses: list[int]) -> None:
+    """A team of the group's firm holding ``account_id`` (an inspector) and these drawn houses (of UNIT): an
+    inspector's scope is its team's houses."""
+    with engine.begin() as conn:
+        firm = conn.execute(text(
+            "INSERT INTO field_firm (plan_id, group_name, name) VALUES (:p, :g, :g) "
+            "ON CONFLICT (plan_id, group_name) DO UPDATE SET group_name = EXCLUDED.group_name RETURNING id"),
+            {"p": plan_id, "g": group}).scalar_one()  # fmt: skip
+        team = conn.execute(text("INSERT INTO field_team (firm_id, name) VALUES (:f, '矩阵组') RETURNING id"),
+                            {"f": firm}).scalar_one()  # fmt: skip
+        conn.execute(text("INSERT INTO field_team_member (team_id, account_id) VALUES (:t, :a)"),
+                     {"t": team, "a": account_id})  # fmt: skip
+        for house in houses:
+            conn.execute(text(
+                "INSERT INTO field_assignment (draw_id, house_id, team_id, unit_code, source) "
+                "VALUES (:d, :h, :t, :u, 'auto')"), {"d": draw_id, "h": house, "t": team, "u": UNIT})  # fmt: skip
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,8 @@
 -- One unit of a draw on the map: every frame house with its role, and the unit's townships with coverage.
 -- Houses come from the draw's record (draw_frame; drawn and replacement houses with their attributes as
 -- drawn, draw_house_record), never from the live house table a later import may change.
+-- :scope_team  a team's scope: only the houses assigned to the team in this draw, and the townships'
+-- counts are of those (the unit itself is checked by the caller).
 WITH frame AS (
     SELECT f.house_id, f.survey_code, f.township_code, f.commercial, f.lon, f.lat,
            COALESCE(dh.role, 'frame') AS role, dh.position, dh.inclusion_probability,
@@ -11,6 +13,10 @@ WITH frame AS (
     LEFT JOIN draw_house AS dh ON dh.draw_id = f.draw_id AND dh.house_id = f.house_id
     LEFT JOIN draw_house_record AS hr ON hr.draw_id = f.draw_id AND hr.house_id = f.house_id
     WHERE f.draw_id = :draw_id AND f.unit_code = :unit
+      AND (CAST(:scope_team AS bigint) IS NULL
+           OR EXISTS (SELECT 1 FROM field_assignment AS fa
+                      WHERE fa.draw_id = f.draw_id AND fa.house_id = f.house_id
+                        AND fa.team_id = CAST(:scope_team AS bigint)))
 ),
 towns AS (
     SELECT d.code, d.name, d.synthetic, d.approximate, d.geom,

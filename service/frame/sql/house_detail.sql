@@ -1,6 +1,6 @@
 -- One house as a GeoJSON Feature with its whole hazard history and the sites within their radius.
--- :scope_all, :scope_units  the caller's scope: the house must be in it (else no row), and only the sites
--- in it are named.
+-- :scope_all, :scope_units, :scope_team  the caller's scope: the house must be in it (a team's: assigned to
+-- it; else no row), and only the sites in its units are named.
 SELECT json_build_object(
     'type', 'Feature',
     'id', h.id,
@@ -27,3 +27,6 @@ LEFT JOIN division AS c ON c.code = h.county_code
 LEFT JOIN division AS t ON t.code = h.township_code
 WHERE h.id = :id
   AND (CAST(:scope_all AS boolean) OR h.county_code = ANY(CAST(:scope_units AS text[])))
+  AND (CAST(:scope_team AS bigint) IS NULL
+       OR EXISTS (SELECT 1 FROM field_assignment AS fa
+                  WHERE fa.house_id = h.id AND fa.team_id = CAST(:scope_team AS bigint)))

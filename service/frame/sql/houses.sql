@@ -1,7 +1,8 @@
 -- A page of houses as GeoJSON, with their open hazard record and nearby sensitive sites.
 -- Filters are all optional (NULL: no filter). Keyset pagination on id (:after_id) keeps deep pages fast.
--- :scope_all, :scope_units  the caller's scope (service.accounts.scope): only houses of its units. "near"
--- is the house's own proximity, whichever county the site lies in.
+-- :scope_all, :scope_units, :scope_team  the caller's scope (service.accounts.scope): only houses of its
+-- units (a team's: only those assigned to it). "near" is the house's own proximity, whichever county the
+-- site lies in.
 WITH filtered AS (
     SELECT h.id, h.survey_code, h.county_code, h.township_code, h.village, h.address, h.use_class,
            h.structure, h.floors, h.floors_band, h.build_era, h.location_mismatch, h.synthetic, h.geom,
@@ -10,6 +11,9 @@ WITH filtered AS (
     FROM house AS h
     LEFT JOIN hazard_record AS r ON r.house_id = h.id AND r.closed_on IS NULL
     WHERE (CAST(:scope_all AS boolean) OR h.county_code = ANY(CAST(:scope_units AS text[])))
+      AND (CAST(:scope_team AS bigint) IS NULL
+           OR EXISTS (SELECT 1 FROM field_assignment AS fa
+                      WHERE fa.house_id = h.id AND fa.team_id = CAST(:scope_team AS bigint)))
       AND (CAST(:min_lon AS float8) IS NULL
            OR h.geom && ST_MakeEnvelope(:min_lon, :min_lat, :max_lon, :max_lat, 4490))
       AND (CAST(:unit AS text) IS NULL OR h.county_code = :unit)

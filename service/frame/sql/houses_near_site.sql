@@ -1,5 +1,6 @@
 -- Every house within the site kind's radius of one site, nearest first, as GeoJSON.
--- :scope_all, :scope_units  the caller's scope: the site and the houses listed are in it.
+-- :scope_all, :scope_units, :scope_team  the caller's scope: the site and the houses listed are in it (a
+-- team's scope lists only the houses assigned to it).
 WITH site AS (
     SELECT * FROM sensitive_site AS s
     WHERE s.id = :site_id
@@ -14,6 +15,9 @@ near AS (
     LEFT JOIN hazard_record AS r ON r.house_id = h.id AND r.closed_on IS NULL
     WHERE ST_DWithin(CAST(h.geom AS geography), CAST(s.geom AS geography), :metres)
       AND (CAST(:scope_all AS boolean) OR h.county_code = ANY(CAST(:scope_units AS text[])))
+      AND (CAST(:scope_team AS bigint) IS NULL
+           OR EXISTS (SELECT 1 FROM field_assignment AS fa
+                      WHERE fa.house_id = h.id AND fa.team_id = CAST(:scope_team AS bigint)))
 )
 SELECT json_build_object(
     'type', 'FeatureCollection',

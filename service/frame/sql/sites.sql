@@ -1,5 +1,6 @@
 -- Sensitive sites as GeoJSON, optionally by kind, unit and bounding box.
--- :scope_all, :scope_units  the caller's scope: only its sites, and houses_near counts its houses only.
+-- :scope_all, :scope_units, :scope_team  the caller's scope: only the sites of its units, and houses_near
+-- counts its houses only (a team's: those assigned to it).
 SELECT json_build_object(
     'type', 'FeatureCollection',
     'features', COALESCE(json_agg(json_build_object(
@@ -13,7 +14,11 @@ SELECT json_build_object(
                               AND (CAST(:scope_all AS boolean) OR EXISTS (
                                        SELECT 1 FROM house AS h
                                        WHERE h.id = p.house_id
-                                         AND h.county_code = ANY(CAST(:scope_units AS text[]))))))
+                                         AND h.county_code = ANY(CAST(:scope_units AS text[]))))
+                              AND (CAST(:scope_team AS bigint) IS NULL OR EXISTS (
+                                       SELECT 1 FROM field_assignment AS fa
+                                       WHERE fa.house_id = p.house_id
+                                         AND fa.team_id = CAST(:scope_team AS bigint)))))
     ) ORDER BY s.id), '[]'::json)
 )::text
 FROM sensitive_site AS s

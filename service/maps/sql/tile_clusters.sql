@@ -4,6 +4,7 @@
 -- pre-counted materialized view house_cluster (a range of its (z, cx, cy) index). The view has no county,
 -- so a partial scope counts its own hazardous houses here, into the same cells: as the view does, each
 -- house gets its zoom-9 cell, rolled up to zoom :z by a shift (migration 0008), so both give equal counts.
+-- :scope_team  a team's scope counts only the houses assigned to the team (no other house is counted).
 WITH bounds AS (
     SELECT ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.02), 4490) AS lonlat
 ),
@@ -15,6 +16,9 @@ scoped AS (
     CROSS JOIN bounds AS b
     WHERE NOT CAST(:scope_all AS boolean)
       AND h.county_code = ANY(CAST(:scope_units AS text[]))
+      AND (CAST(:scope_team AS bigint) IS NULL
+           OR EXISTS (SELECT 1 FROM field_assignment AS fa
+                      WHERE fa.house_id = h.id AND fa.team_id = CAST(:scope_team AS bigint)))
       AND h.geom && b.lonlat
       AND (CAST(:rectification_status AS text) IS NULL OR r.rectification_status = :rectification_status)
       AND (CAST(:hazard_grade AS text) IS NULL OR r.hazard_grade = :hazard_grade)

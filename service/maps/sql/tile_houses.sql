@@ -2,7 +2,8 @@
 -- Positions are stored in CGCS2000 lon/lat; the tile is in Web Mercator (EPSG:3857). The tile's envelope
 -- is transformed once to CGCS2000 so the GiST index on house.geom finds the candidates.
 -- Layer "houses", one point per house, from zoom 10 on (below it, tile_clusters.sql serves counts).
--- :scope_all, :scope_units  the caller's scope (service.accounts.scope): only the houses of its units.
+-- :scope_all, :scope_units, :scope_team  the caller's scope (service.accounts.scope): only the houses of its
+-- units (a team's: only those assigned to it).
 WITH bounds AS (
     SELECT ST_TileEnvelope(:z, :x, :y) AS merc,
            ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.02), 4490) AS lonlat
@@ -17,6 +18,9 @@ hazardous AS (
     CROSS JOIN bounds AS b
     WHERE h.geom && b.lonlat
       AND (CAST(:scope_all AS boolean) OR h.county_code = ANY(CAST(:scope_units AS text[])))
+      AND (CAST(:scope_team AS bigint) IS NULL
+           OR EXISTS (SELECT 1 FROM field_assignment AS fa
+                      WHERE fa.house_id = h.id AND fa.team_id = CAST(:scope_team AS bigint)))
       AND (CAST(:rectification_status AS text) IS NULL OR r.rectification_status = :rectification_status)
       AND (CAST(:hazard_grade AS text) IS NULL OR r.hazard_grade = :hazard_grade)
       AND (CAST(:commercial AS boolean) IS NULL OR is_commercial(h.use_class) = :commercial)
