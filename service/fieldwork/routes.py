@@ -232,7 +232,8 @@ def day(principal: Reader, session: SessionDep, team_id: Id, day: Day) -> list[D
     return plan_days(session, current_plan(session, team_row), day)
 
 
-def _one_day(session, principal, team_id: int, day: dt.date, vehicle: int):
+def one_day(session, principal, team_id: int, day: dt.date, vehicle: int):
+    """A team's day route of one vehicle, with the team and firm, if the caller may see it."""
     team_row = F.get_team(session, F.field_caller(session, principal), team_id)
     plan_row = current_plan(session, team_row)
     days = [d for d in plan_days(session, plan_row, day) if d.vehicle == vehicle]
@@ -242,25 +243,28 @@ def _one_day(session, principal, team_id: int, day: dt.date, vehicle: int):
     return team_row, firm_row, days[0]
 
 
-EXPORT_MEDIA = {
-    "gpx": "application/gpx+xml", "kml": "application/vnd.google-earth.kml+xml", "html": "text/html; charset=utf-8",
-}  # fmt: skip
+def render_day(fmt: str, day: DayOut, team_name: str, firm_name: str) -> bytes:
+    """A day's route as GPX, KML or a standalone HTML map (synthetic houses labelled as such)."""
+    synthetic = any(s.synthetic for s in day.stops)
+    writer = {"gpx": exports.day_gpx, "kml": exports.day_kml, "html": exports.day_html}[fmt]
+    body = writer(day, team_name=team_name, firm_name=firm_name, synthetic=synthetic)
+    return body if isinstance(body, bytes) else body.encode("utf-8")
 
 
 @router.get("/teams/{team_id}/days/export", summary="A day's route as GPX, KML or an offline HTML map",
             response_class=Response,
-            responses={200: {"content": {m: {} for m in EXPORT_MEDIA.values()}}})  # fmt: skip
+            responses={200: {"content": {m: {} for m in exports.CONTENT_TYPES.values()}}})  # fmt: skip
 def export_day(
     principal: Reader, session: SessionDep, team_id: Id, day: Day,
     format: Annotated[Literal["gpx", "kml", "html"], Query()] = "gpx",
     vehicle: Annotated[int, Query(ge=0, le=9)] = 0,
 ) -> Response:  # fmt: skip
     """GPX 1.1 and KML 2.2 for navigation apps and GIS; a self-contained HTML map for places without signal."""
-    team_row, firm_row, day_out = _one_day(session, principal, team_id, day, vehicle)
-    synthetic = any(s.synthetic for s in day_out.stops)
-    body = exports.render_day(format, day_out, team_row.name, firm_row.name, synthetic)
-    name = exports.export_filename(team_row.id, day, format)
-    return Response(body, media_type=EXPORT_MEDIA[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    team_row, firm_row, day_out = one_day(session, principal, team_id, day, vehicle)
+    body = render_day(format, day_out, team_row.name, firm_row.name)
+    name = exports.export_filename(team_row.id, day, format, vehicle or None)
+    return Response(body, media_type=exports.CONTENT_TYPES[format],
+                    headers={"Content-Disposition": exports.content_disposition(name)})  # fmt: skip
 
 
 @router.post("/firms/{firm_id}/matrices", summary="Upload a travel-time matrix (CSV)", status_code=201,
