@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     from service.draws import cli as draws
     from service.frame import cli as frame
     from service.maps import cli as maps
+    from service.roads import cli as roads
 
     parser = argparse.ArgumentParser(
         prog="spotcheck",
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     frame.add_commands(sub, add)
     draws.add_commands(sub, add)
     maps.add_commands(sub, add)
+    roads.add_commands(sub, add)
     accounts.add_commands(sub, add, core.with_session)
     return parser
 

@@ -20,6 +20,7 @@ from service.core.bulk import copy_frame, geometries_ewkb, pg_array, points_ewkb
 from service.core.queries import SqlFiles
 from service.frame.proximity import refresh_proximity
 from service.maps.tiles import refresh_map_views
+from service.roads.demo import load_demo_roads
 
 SQL = SqlFiles("service.frame")
 DIVISIONS_SQL = SqlFiles("service.divisions")
@@ -62,6 +63,7 @@ def load_demo(
     started = time.perf_counter()
     with engine.connect() as conn:
         if not force and current_spec(conn) == _spec_note(spec):
+            load_demo_roads(engine)  # the synthetic road network too (kept if current)
             return DemoReport(False, 0, 0, 0, 0, 0.0)
     frame = generate_frame(*load_gansu_inputs(), spec)
     with engine.begin() as conn:
@@ -77,6 +79,7 @@ def load_demo(
         sites = _load_sites(conn, frame)
         refresh_proximity(conn, radii_m)
         refresh_map_views(conn)
+    load_demo_roads(engine)  # the synthetic road network around these houses (service.roads.demo)
     return DemoReport(True, houses, records, sites, townships, time.perf_counter() - started)
 
 

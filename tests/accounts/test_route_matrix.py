@@ -76,6 +76,7 @@ def _build_world(engine) -> dict:
         site = conn.execute(text("SELECT id FROM sensitive_site WHERE county_code = :u ORDER BY id LIMIT 1"),
                             {"u": UNIT}).scalar()  # fmt: skip
         batch = conn.execute(text("SELECT max(id) FROM import_batch")).scalar()
+        network = conn.execute(text("SELECT max(id) FROM road_network")).scalar()  # the demo's synthetic one
     accounts = {}
     for name, (role, code, group, _) in PRINCIPALS.items():
         made = make_account(engine, name.replace("_", "-"), role, scope_code=code,
@@ -85,7 +86,7 @@ def _build_world(engine) -> dict:
     _team_of(engine, plan_id, "第一组", accounts["inspector_in"]["id"], draws[0], houses)
     return {"plan": plan_id, "published": draws[0], "units_drawn": draws[1], "houses_drawn": draws[2],
             "houses": houses, "survey_code": house[0], "lon": house[1], "lat": house[2], "site": site,
-            "batch": batch, "accounts": accounts, "spare": spare}  # fmt: skip
+            "batch": batch, "network": network, "accounts": accounts, "spare": spare}  # fmt: skip
 
 
 def _team_of(engine, plan_id: int, group: str, account_id: int, draw_id: int, houses: list[int]) -> None:
@@ -150,6 +151,8 @@ def _csv(tmp) -> dict:
     return {"file": ("h.csv", path.read_bytes(), "text/csv")}
 
 
+ROADS_GEOJSON = (b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"class": "county"}, '
+                 b'"geometry": {"type": "LineString", "coordinates": [[103.80, 36.00], [103.81, 36.00]]}}]}')
 _counter = itertools.count()
 EXAMPLES: dict[tuple[str, str], Callable[[dict, str, dict], Call]] = {
     ("GET", "/healthz"): lambda w, n, a: Call(targeted=False),
@@ -193,6 +196,13 @@ EXAMPLES: dict[tuple[str, str], Callable[[dict, str, dict], Call]] = {
                                                              data={"crs": "EPSG:4490"}, targeted=False),  # fmt: skip
     ("GET", "/api/v1/imports"): lambda w, n, a: Call(targeted=False),
     ("GET", "/api/v1/imports/{batch_id}"): lambda w, n, a: Call(path={"batch_id": w["batch"]}, targeted=False),
+    ("POST", "/api/v1/roads"): lambda w, n, a: Call(files={"file": ("r.geojson", ROADS_GEOJSON)}, targeted=False,
+                                                    data={"name": "矩阵路网", "source": "测试", "licence": "CC0"},
+                                                    ok=(201,)),  # fmt: skip
+    ("GET", "/api/v1/roads"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/api/v1/roads/{network_id}"): lambda w, n, a: Call(path={"network_id": w["network"]}, targeted=False),
+    ("DELETE", "/api/v1/roads/{network_id}"): lambda w, n, a: Call(path={"network_id": w["network"]},
+                                                                   targeted=False, ok=(204,)),  # fmt: skip
     ("GET", "/api/v1/draws"): lambda w, n, a: Call(targeted=False),
     ("POST", "/api/v1/draws"): lambda w, n, a: Call(json={"plan_id": w["plan"], "seed": "矩阵新抽样"},
                                                     targeted=False, ok=(201,)),  # fmt: skip

@@ -18,6 +18,7 @@ OUR_TABLES = {
     "draw_house", "draw_event", "account", "account_session", "api_token", "audit_event", "draw_house_record",
     "field_firm", "field_team", "field_team_member", "field_base", "field_assignment", "field_route_plan",
     "field_route_day", "field_route_stop", "field_travel_matrix", "field_travel_matrix_entry",
+    "road_network", "road_vertex", "road_edge", "road_network_unit",
 }  # fmt: skip
 
 
@@ -66,9 +67,13 @@ def test_geometries_have_declared_srids_and_gist_indexes(empty_engine):
         ("field_route_day", "base_geom", "POINT", 4490),
         ("field_route_day", "line", "LINESTRING", 4490),
         ("house", "geom", "POINT", 4490),
+        ("road_edge", "geom", "LINESTRING", 4490),
+        ("road_network", "extent", "POLYGON", 4490),
+        ("road_network", "hull", "POLYGON", 4490),
+        ("road_vertex", "geom", "POINT", 4490),
         ("sensitive_site", "geom", "POINT", 4490),
     ]
-    assert sorted(gist) == ["division", "division_piece", "house", "sensitive_site"]
+    assert sorted(gist) == ["division", "division_piece", "house", "road_edge", "road_vertex", "sensitive_site"]
 
 
 def test_models_match_migrations(empty_engine):
