@@ -15,16 +15,17 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo import assign as geo_assign
+from geo.travel_estimate import URBAN_AREA_TYPES
 from geo.visits import default_service_minutes, priority_of
 from service.audit.trail import Actor, record
 from service.core.errors import Conflict, InvalidInput, NotFound
 from service.core.queries import SqlFiles
+from service.draws.service import get_draw
 from service.fieldwork.firms import current_draw, firm_teams, firm_units, teams_out
 from service.fieldwork.models import FieldAssignment, FieldFirm, FieldTeam
 from service.fieldwork.schemas import AssignIn, AssignmentOut, AssignmentPatch, AssignResult
 
 SQL = SqlFiles("service.fieldwork")
-URBAN_AREAS = frozenset({"built_up", "urban_village", "resettlement"})
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class HouseInUse:
     @property
     def urban(self) -> bool:
         """In a built-up area (town streets: slower driving, shorter detours)."""
-        return self.area_type in URBAN_AREAS
+        return self.area_type in URBAN_AREA_TYPES
 
 
 def houses_in_use(session: Session, draw_id: int, units: list[str]) -> dict[int, HouseInUse]:
@@ -78,9 +79,7 @@ def firm_draw(session: Session, firm: FieldFirm, draw_id: int | None = None) -> 
         if draw_id is None:
             raise InvalidInput("该方案还没有已发布的抽样结果，不能分配房屋。", "The plan has no published draw.")
         return draw_id
-    row = session.execute(text("SELECT plan_id, status FROM draw WHERE id = :d"), {"d": draw_id}).one_or_none()
-    if row is None:
-        raise NotFound(f"未找到编号为 {draw_id} 的抽样。", f"No draw has the id {draw_id}.")
+    row = get_draw(session, draw_id)
     if row.plan_id != firm.plan_id:
         raise InvalidInput(f"抽样 {draw_id} 不属于本机构的方案。", f"Draw {draw_id} is of another plan.")
     if row.status != "published":

@@ -109,8 +109,6 @@ def visible_firms(session: Session, caller: FieldCaller) -> list[FieldFirm]:
     firms = list(session.scalars(query))
     if caller.role is Role.LEADER and not caller.principal.scope.everything:
         firms = [f for f in firms if set(firm_units(session, f.id)) & caller.principal.scope.units]
-    elif caller.role not in (Role.PROVINCE, Role.FIRM, Role.INSPECTOR, Role.LEADER):
-        return []
     return firms
 
 

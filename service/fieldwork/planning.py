@@ -167,7 +167,9 @@ def _store(session, team, draw_id, body, now, matrix, days, result, houses, done
     return plan.id
 
 
-def replan_after_change(session: Session, team_id: int, draw_id: int, actor: Actor) -> int | None:
+def replan_after_change(
+    session: Session, team_id: int, draw_id: int, actor: Actor, settings: FieldSettings | None = None
+) -> int | None:
     """Re-plan a team's current plan from now with its options (after a replacement). A re-plan that cannot
     be made leaves the old plan and is recorded as failed in the audit trail."""
     plan = session.execute(
@@ -176,8 +178,6 @@ def replan_after_change(session: Session, team_id: int, draw_id: int, actor: Act
     ).one_or_none()  # fmt: skip
     if plan is None:
         return None
-    from service.core.settings import FieldSettings
-
     options = dict(plan.options)
     today = dt.datetime.now(TZ).date()
     options["first_day"] = max(plan.first_day, today).isoformat()
@@ -185,7 +185,7 @@ def replan_after_change(session: Session, team_id: int, draw_id: int, actor: Act
     team = session.get(FieldTeam, team_id)
     try:
         with session.begin_nested():
-            return plan_team(session, team, PlanIn.model_validate(options), actor, FieldSettings())
+            return plan_team(session, team, PlanIn.model_validate(options), actor, settings or FieldSettings())
     except SpotcheckError as exc:
         record(session, actor, "field_plan", "field_team", team_id, outcome="failed",
                detail={"after": "replacement", "message": exc.message})  # fmt: skip

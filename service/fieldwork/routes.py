@@ -18,6 +18,7 @@ from service.accounts.roles import Permission
 from service.audit.trail import record
 from service.core.db import SessionDep
 from service.core.errors import InvalidInput, NotFound
+from service.core.queries import SqlFiles
 from service.core.settings import SettingsDep
 from service.core.uploads import saved_upload
 from service.fieldwork import assignment as assign
@@ -48,6 +49,7 @@ from service.fieldwork.travel import import_matrix
 from service.fieldwork.views import current_plan, firm_overview, plan_days, plan_out
 
 router = APIRouter(prefix="/api/v1/field", tags=["field work"])
+SQL = SqlFiles("service.fieldwork")
 Reader = Permit(Permission.FIELD_READ)
 Manager = Permit(Permission.FIELD_MANAGE)
 Visitor = Permit(Permission.FIELD_VISIT)
@@ -71,7 +73,7 @@ def me(principal: Reader, session: SessionDep) -> MeOut:
         plan = current_plan(session, team)
     except NotFound:
         return MeOut(team=_team_out(session, team), plan_id=None, days=[], today=today)
-    days = sorted({d.day for d in plan_days(session, plan)})
+    days = list(session.execute(SQL.one("plan_dates"), {"plan_id": plan.id}).scalars())
     return MeOut(team=_team_out(session, team), plan_id=plan.id, days=days, today=today)
 
 
@@ -180,10 +182,9 @@ def assignments(
 
 
 def _assignment_for(session, principal, draw_id: int, house_id: int, manage: bool):
-    caller = F.field_caller(session, principal)
     row = assign.get_assignment(session, draw_id, house_id, lock=True)
-    team_row = F.get_team(session, caller, row.team_id, manage=manage)
-    return caller, row, session.get(FieldFirm, team_row.firm_id)
+    team_row = F.get_team(session, F.field_caller(session, principal), row.team_id, manage=manage)
+    return row, session.get(FieldFirm, team_row.firm_id)
 
 
 @router.patch("/assignments/{draw_id}/{house_id}", summary="Change one house's assignment",
@@ -192,20 +193,20 @@ def patch_assignment(
     principal: Manager, session: SessionDep, draw_id: Id, house_id: Id, body: AssignmentPatch
 ) -> AssignmentOut:
     """Move a house to another team, or set its service time or the owner's appointment (409 if stale)."""
-    _, row, firm_row = _assignment_for(session, principal, draw_id, house_id, manage=True)
+    row, firm_row = _assignment_for(session, principal, draw_id, house_id, manage=True)
     assign.patch_assignment(session, firm_row, row, body, principal.actor)
     session.commit()
-    return next(a for a in assign.assignments(session, firm_row, draw_id) if a.house_id == house_id)
+    return next(a for a in assign.assignments(session, firm_row, draw_id, [row.team_id]) if a.house_id == house_id)
 
 
 @router.post("/assignments/{draw_id}/{house_id}/visited", summary="Mark a house visited",
              response_model=AssignmentOut)  # fmt: skip
 def visited(principal: Visitor, session: SessionDep, draw_id: Id, house_id: Id) -> AssignmentOut:
     """The team has been to the house; re-plans keep it done."""
-    _, row, firm_row = _assignment_for(session, principal, draw_id, house_id, manage=False)
+    row, firm_row = _assignment_for(session, principal, draw_id, house_id, manage=False)
     assign.mark_visited(session, row, principal.actor)
     session.commit()
-    return next(a for a in assign.assignments(session, firm_row, draw_id) if a.house_id == house_id)
+    return next(a for a in assign.assignments(session, firm_row, draw_id, [row.team_id]) if a.house_id == house_id)
 
 
 @router.post("/teams/{team_id}/plan", summary="Plan (or re-plan) the team's routes", status_code=201,

@@ -59,7 +59,7 @@ def travel_matrix(
                 f"没有覆盖全部县区（{'、'.join(sorted(set(units)))}）的路网，请先导入路网或改用直线距离估算。",
                 "No road network covers every unit of the team's houses.",
             )
-    fallback = next((p.unit_code for p in places if p.unit_code), units[0] if units else "620102")
+    fallback = next(p.unit_code for p in places if p.unit_code)  # a base takes the class of the first house
     classes = [location_class(p.unit_code or fallback, p.urban) for p in places]
     return geodesic_matrix(locations, classes)
 

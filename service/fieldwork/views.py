@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from geo.enums import HazardGrade, UseClass
 from geo.navlinks import nav_links
 from geo.visits import PRIORITY_LABELS
+from service.accounts.models import person_label
 from service.core.errors import NotFound
 from service.core.queries import SqlFiles
 from service.fieldwork.firms import FieldCaller, current_draw, firm_out
@@ -104,7 +105,7 @@ def plan_out(session: Session, plan: RoutePlan, day: dt.date | None = None) -> R
         id=plan.id, team_id=team.id, team_name=team.name, firm_name=firm.name, draw_id=plan.draw_id,
         first_day=plan.first_day, last_day=plan.last_day, provider=plan.provider,
         provider_label=provider_label(plan.provider), provider_note=plan.summary.get("provider_note", ""),
-        created_at=plan.created_at, created_by=f"{by.name}（{by.username}）", summary=plan.summary, days=days,
+        created_at=plan.created_at, created_by=person_label(by.name, by.username), summary=plan.summary, days=days,
         unscheduled=_unscheduled(session, plan.draw_id, plan.unscheduled),
         synthetic=any(s.synthetic for d in days for s in d.stops),
     )  # fmt: skip
