@@ -180,7 +180,6 @@ def ortools_seqs(
         if init is not None:
             sol, how = model.SolveFromAssignmentWithParameters(init, params), "from VROOM x5's routes"
     if sol is None:
-        params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
         sol = model.SolveWithParameters(params)
     if sol is None:
         return None, how

@@ -193,10 +193,10 @@ def _improve(groups, cost, veh, where, load) -> None:
         best, best_max = None, load[top] - 1e-6
         mine = [gi for gi in movable if where[gi] == top]
         for gi in mine:
+            a = load[top] - cost[gi, top] / veh[top]
             for u in range(len(load)):
                 if u == top:
                     continue
-                a = load[top] - cost[gi, top] / veh[top]
                 b = load[u] + cost[gi, u] / veh[u]
                 peak = max(a, b, *(load[x] for x in range(len(load)) if x not in (top, u)))
                 if peak < best_max:
@@ -232,9 +232,9 @@ def team_workloads(
     parts: dict[tuple[str, int], list[HouseLoad]] = {}
     for h in sorted(houses, key=lambda h: (h.unit_code, h.key)):
         parts.setdefault((h.unit_code, assignment[h.key]), []).append(h)
-    groups = [_group(u, t, hs) for (u, t), hs in sorted(parts.items())]
-    cost = _costs(groups, teams)
+    ordered = sorted(parts)
+    cost = _costs([_group(u, t, parts[u, t]) for u, t in ordered], teams)
     out = {t.team_id: 0.0 for t in teams}
-    for gi, ((_, team), _) in enumerate(sorted(parts.items())):
+    for gi, (_, team) in enumerate(ordered):
         out[team] += float(cost[gi, tid[team]]) / teams[tid[team]].vehicles
     return out

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from urllib.parse import quote
 
 from geo.gcj02 import wgs84_to_gcj02
@@ -114,57 +115,57 @@ def _query(pairs: list[tuple[str, str]], safe: str) -> str:
 
 
 Origin = tuple[float, float, str]
+# (role, lon, lat, name) -> the query pairs of one end of the trip, in the vendor's own format
+Place = Callable[[str, float, float, object], list[tuple[str, str]]]
+Convert = Callable[[float, float], tuple[float, float]]  # WGS84 lon, lat -> the vendor's lon, lat
+
+
+def _ends(
+    convert: Convert,
+    place: Place,
+    roles: tuple[str, str],
+    lon: float,
+    lat: float,
+    name: object,
+    origin: Origin | None,
+) -> list[tuple[str, str]]:
+    """The query pairs of the origin if any (``roles[0]``) and of the destination (``roles[1]``), both
+    positions checked and converted by ``convert`` into the vendor's coordinate system."""
+    to_lon, to_lat = convert(*_check(lon, lat))
+    pairs = [] if origin is None else place(roles[0], *convert(*_check(origin[0], origin[1])), origin[2])
+    return pairs + place(roles[1], to_lon, to_lat, name)
+
+
+def _amap_place(role: str, lon: float, lat: float, name: object) -> list[tuple[str, str]]:
+    return [(role, f"{_num(lon)},{_num(lat)},{clean_name(name, separators=',')}")]
+
+
+def _baidu_place(role: str, lon: float, lat: float, name: object) -> list[tuple[str, str]]:
+    return [(role, f"latlng:{_num(lat)},{_num(lon)}|name:{clean_name(name, separators='|')}")]
+
+
+def _tencent_place(role: str, lon: float, lat: float, name: object) -> list[tuple[str, str]]:
+    return [(role, clean_name(name)), (f"{role}coord", f"{_num(lat)},{_num(lon)}")]
 
 
 def amap_link(lon: float, lat: float, name: object, origin: Origin | None = None) -> str:
     """高德地图 driving directions to a WGS84/CGCS2000 position (sent as GCJ-02)."""
-    g_lon, g_lat = wgs84_to_gcj(*_check(lon, lat))
-    pairs = []
-    if origin is not None:
-        o_lon, o_lat = wgs84_to_gcj(*_check(origin[0], origin[1]))
-        pairs.append(("from", f"{_num(o_lon)},{_num(o_lat)},{clean_name(origin[2], separators=',')}"))
-    pairs += [
-        ("to", f"{_num(g_lon)},{_num(g_lat)},{clean_name(name, separators=',')}"),
-        ("mode", "car"),
-        ("coordinate", "gaode"),
-        ("callnative", "1"),
-        ("src", SOURCE),
-    ]
+    pairs = _ends(wgs84_to_gcj, _amap_place, ("from", "to"), lon, lat, name, origin)
+    pairs += [("mode", "car"), ("coordinate", "gaode"), ("callnative", "1"), ("src", SOURCE)]
     return f"{AMAP_URL}?{_query(pairs, safe=',')}"
 
 
 def baidu_link(lon: float, lat: float, name: object, origin: Origin | None = None) -> str:
     """百度地图 driving directions to a WGS84/CGCS2000 position (sent as BD-09, latitude first)."""
-    b_lon, b_lat = wgs84_to_bd09(*_check(lon, lat))
-    pairs = []
-    if origin is not None:
-        o_lon, o_lat = wgs84_to_bd09(*_check(origin[0], origin[1]))
-        pairs.append(
-            ("origin", f"latlng:{_num(o_lat)},{_num(o_lon)}|name:{clean_name(origin[2], separators='|')}")
-        )
-    pairs += [
-        ("destination", f"latlng:{_num(b_lat)},{_num(b_lon)}|name:{clean_name(name, separators='|')}"),
-        ("mode", "driving"),
-        ("coord_type", "bd09ll"),
-        ("output", "html"),
-        ("src", BAIDU_SOURCE),
-    ]
+    pairs = _ends(wgs84_to_bd09, _baidu_place, ("origin", "destination"), lon, lat, name, origin)
+    pairs += [("mode", "driving"), ("coord_type", "bd09ll"), ("output", "html"), ("src", BAIDU_SOURCE)]
     return f"{BAIDU_URL}?{_query(pairs, safe=':,')}"
 
 
 def tencent_link(lon: float, lat: float, name: object, origin: Origin | None = None) -> str:
     """腾讯地图 driving route to a WGS84/CGCS2000 position (sent as GCJ-02, latitude first)."""
-    g_lon, g_lat = wgs84_to_gcj(*_check(lon, lat))
-    pairs = [("type", "drive")]
-    if origin is not None:
-        o_lon, o_lat = wgs84_to_gcj(*_check(origin[0], origin[1]))
-        pairs += [("from", clean_name(origin[2])), ("fromcoord", f"{_num(o_lat)},{_num(o_lon)}")]
-    pairs += [
-        ("to", clean_name(name)),
-        ("tocoord", f"{_num(g_lat)},{_num(g_lon)}"),
-        ("coord_type", "2"),
-        ("referer", SOURCE),
-    ]
+    pairs = [("type", "drive"), *_ends(wgs84_to_gcj, _tencent_place, ("from", "to"), lon, lat, name, origin)]
+    pairs += [("coord_type", "2"), ("referer", SOURCE)]
     return f"{TENCENT_URL}?{_query(pairs, safe=',')}"
 
 

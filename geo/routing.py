@@ -78,13 +78,12 @@ class _Ctx:
         self.visits, self.days = visits, days
         self.epoch = min(w.start for w in days).replace(microsecond=0)
         used = sorted({w.base_location for w in days} | {v.location for v in visits})
-        self.used = used
-        self.cidx = {loc: i for i, loc in enumerate(used)}
+        cidx = {loc: i for i, loc in enumerate(used)}
         sub = matrix.durations[np.ix_(used, used)]
         self.vroom_matrix = np.minimum(sub, UNREACHABLE_S).astype(np.int64)
         self.D = sub.tolist()
-        self.base = [self.cidx[w.base_location] for w in days]
-        self.loc = [self.cidx[v.location] for v in visits]
+        self.base = [cidx[w.base_location] for w in days]
+        self.loc = [cidx[v.location] for v in visits]
         self.S = [self._ceil(w.start) for w in days]
         self.E = [self._floor(w.end) for w in days]
         self.lunch = []
@@ -382,10 +381,7 @@ def plan_routes(
         reasons[j] = "not_enough_days"
     routes = [_route(ctx, di, seq, matrix) for di, seq in sorted(seqs.items()) if seq]
     routes.sort(key=lambda r: (r.day, r.vehicle))
-    unscheduled = [
-        Unscheduled(visits[j].key, r, REASON_LABELS[r])
-        for j, r in sorted(reasons.items(), key=lambda x: x[0])
-    ]
+    unscheduled = [Unscheduled(visits[j].key, r, REASON_LABELS[r]) for j, r in sorted(reasons.items())]
     counts = {r: sum(1 for u in unscheduled if u.reason == r) for r in REASON_LABELS}
     dates = sorted({w.day for w in days})
     summary = {

@@ -42,4 +42,5 @@ class TravelMatrix:
 
     @property
     def size(self) -> int:
+        """The number of locations (rows and columns of the matrix)."""
         return len(self.locations)

@@ -40,8 +40,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from pyproj import Geod
 
+from geo.proximity import GEOD
 from geo.travel import TravelMatrix
 
 
@@ -87,8 +87,6 @@ UNIT_TERRAIN: dict[str, str] = {"620171": "plain"}  # 兰州新区 on the 秦王
 # Area types (``geo.enums.AreaType`` codes) that count as urban for ``location_class``.
 URBAN_AREA_TYPES = frozenset({"built_up", "urban_fringe", "urban_village", "resettlement"})
 
-_GEOD = Geod(ellps="GRS80")
-
 
 def terrain_of_unit(unit_code: str) -> str:
     """'plain', 'hilly' or 'mountain' for a Gansu county-level unit, by its city (see ``CITY_TERRAIN``)."""
@@ -119,14 +117,13 @@ def geodesic_matrix(locations: list[tuple[float, float]], classes: list[str]) ->
         empty = np.zeros((0, 0), dtype=np.int64)
         return TravelMatrix((), empty, empty.copy(), "geodesic", _NOTE, _detail())
     xy = np.asarray(locations, dtype=float).reshape(n, 2)
-    keys = list(CLASSES)
-    ci = np.array([keys.index(c) for c in classes])
-    circ = np.array([CLASSES[k].circuity for k in keys])[ci]
-    local = np.array([CLASSES[k].local_kmh for k in keys])[ci] / 3.6
-    trunk = np.array([CLASSES[k].trunk_kmh for k in keys])[ci] / 3.6
+    factors = [CLASSES[c] for c in classes]
+    circ = np.array([f.circuity for f in factors])
+    local = np.array([f.local_kmh for f in factors]) / 3.6
+    trunk = np.array([f.trunk_kmh for f in factors]) / 3.6
 
     iu, ju = np.triu_indices(n, k=1)
-    _, _, geo_m = _GEOD.inv(xy[iu, 0], xy[iu, 1], xy[ju, 0], xy[ju, 1])
+    _, _, geo_m = GEOD.inv(xy[iu, 0], xy[iu, 1], xy[ju, 0], xy[ju, 1])
     geo_m = np.asarray(geo_m, dtype=float)
     road = geo_m * np.maximum(circ[iu], circ[ju])
     v_local = np.minimum(local[iu], local[ju])

@@ -24,7 +24,7 @@ VROOM priorities and visit deadlines (docs/routing.md).
 
 from __future__ import annotations
 
-from geo.enums import HazardGrade, UseClass
+from geo.enums import AreaType, HazardGrade, UseClass
 
 # floors band upper bounds -> minutes for non-commercial houses
 _BASE_MINUTES: tuple[tuple[int, int], ...] = ((2, 30), (5, 45), (10**6, 60))
@@ -33,8 +33,8 @@ UNKNOWN_FLOORS_AS = 3
 
 PRIORITIES: tuple[str, ...] = ("collapse_risk", "near_school", "normal")  # most urgent first
 PRIORITY_LABELS: dict[str, str] = {
-    "collapse_risk": "存在倒塌风险",
-    "near_school": "学校周边",
+    "collapse_risk": HazardGrade.COLLAPSE_RISK.label,
+    "near_school": AreaType.NEAR_SCHOOL.label,
     "normal": "一般",
 }
 

@@ -113,8 +113,8 @@ def _stop_lines(stop: StopOut) -> list[str]:
         f"地址：{_place(stop) or '—'}",
         f"优先：{stop.priority_label}；用途：{stop.use_class_label}；层数：{stop.floors or '—'}；隐患：{stop.hazard_label or '—'}",
     ]
-    if _appointment(stop):
-        lines.append(f"预约：{_appointment(stop)}")
+    if appointment := _appointment(stop):
+        lines.append(f"预约：{appointment}")
     if stop.visited:
         lines.append("已核查")
     if stop.synthetic:
@@ -439,10 +439,7 @@ def render_day(
     fmt: str, day: DayLike, team_name: str, firm_name: str = "", synthetic: bool = False
 ) -> bytes | str:
     """The export ``fmt`` (a key of ``CONTENT_TYPES``) of a day: GPX and KML as bytes, the HTML map as text."""
-    if fmt == "gpx":
-        return day_gpx(day, team_name=team_name, firm_name=firm_name, synthetic=synthetic)
-    if fmt == "kml":
-        return day_kml(day, team_name=team_name, firm_name=firm_name, synthetic=synthetic)
-    if fmt == "html":
-        return day_html(day, team_name=team_name, firm_name=firm_name, synthetic=synthetic)
-    raise ValueError(f"unknown export type {fmt!r}")
+    render = {"gpx": day_gpx, "kml": day_kml, "html": day_html}.get(fmt)
+    if render is None:
+        raise ValueError(f"unknown export type {fmt!r}")
+    return render(day, team_name=team_name, firm_name=firm_name, synthetic=synthetic)
