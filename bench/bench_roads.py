@@ -77,11 +77,10 @@ def main() -> None:
                   f"(fallback pairs {matrix.detail['fallback_pairs']}, rerouted {matrix.detail['rerouted_pairs']})")
 
             points = np.asarray(locations)
-            matrix_net = {k: v[0] for k, v in rm._paths(session, built.id, *[sorted(set(rm._snap(
-                session, built.id, points)[0].tolist()))] * 2, rm._box(points)).items()}  # fmt: skip
             vertex, _, _ = rm._snap(session, built.id, points)
             vids = sorted(set(vertex.tolist()))
             box = rm._box(points)
+            matrix_net = {k: v[0] for k, v in rm._paths(session, built.id, vids, vids, box).items()}
             edges_sql = session.execute(text(
                 "SELECT format('SELECT id, source, target, cost_s AS cost, reverse_cost_s AS reverse_cost FROM road_edge "
                 "WHERE network_id = %s AND geom && ST_MakeEnvelope(%s, %s, %s, %s, 4490)', CAST(:n AS bigint), "

@@ -62,9 +62,10 @@ def load_demo(
     """Load the synthetic frame for ``spec`` unless that exact frame is loaded already."""
     started = time.perf_counter()
     with engine.connect() as conn:
-        if not force and current_spec(conn) == _spec_note(spec):
-            load_demo_roads(engine)  # the synthetic road network too (kept if current)
-            return DemoReport(False, 0, 0, 0, 0, 0.0)
+        current = not force and current_spec(conn) == _spec_note(spec)
+    if current:
+        load_demo_roads(engine)  # the synthetic road network too (kept if current)
+        return DemoReport(False, 0, 0, 0, 0, 0.0)
     frame = generate_frame(*load_gansu_inputs(), spec)
     with engine.begin() as conn:
         _remove_synthetic(conn)

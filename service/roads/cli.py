@@ -89,9 +89,8 @@ def add_commands(sub: argparse._SubParsersAction, add: Callable) -> None:
     imp.add_argument("--version", help="version or vintage of the data")
     imp.add_argument("--layer", help="GeoPackage layer")
     imp.add_argument("--encoding", help="text encoding of a shapefile's .dbf (e.g. GBK)")
-    for p in (imp,):
-        p.add_argument("--by", help="username of the provincial office's account (default: the operator)")
     add(rs, "list", _cmd_list, "List the road networks with provenance and covered units.")
     rm = add(rs, "delete", _cmd_delete, "Delete a road network (its edges and vertices).")
     rm.add_argument("id", type=int, help="network id (see roads list)")
-    rm.add_argument("--by", help="username of the provincial office's account (default: the operator)")
+    for p in (imp, rm):  # the writes are audited under this account
+        p.add_argument("--by", help="username of the provincial office's account (default: the operator)")

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from geo.synthetic_roads import RoadSpec, UnitPlaces, generate_roads
 from service.core.queries import SqlFiles
@@ -43,16 +43,15 @@ class DemoRoadsReport:
     seconds: float
 
 
-def demo_units(engine: Engine) -> list[str]:
+def demo_units(conn: Connection) -> list[str]:
     """The preset's fixed units that hold synthetic houses."""
     from service.draws.plans import preset
 
     units = sorted(set(preset(DEMO_PRESET).fixed_units or []))
-    with engine.connect() as conn:
-        present = conn.execute(
-            text("SELECT DISTINCT county_code FROM house WHERE synthetic AND county_code = ANY(CAST(:u AS text[]))"),
-            {"u": units},
-        ).scalars().all()  # fmt: skip
+    present = conn.execute(
+        text("SELECT DISTINCT county_code FROM house WHERE synthetic AND county_code = ANY(CAST(:u AS text[]))"),
+        {"u": units},
+    ).scalars().all()  # fmt: skip
     return sorted(present)
 
 
@@ -92,10 +91,10 @@ def lines_frame(generated: pd.DataFrame) -> pd.DataFrame:
 def load_demo_roads(engine: Engine, spec: RoadSpec = DEMO_SPEC, force: bool = False) -> DemoRoadsReport:
     """Generate and load the synthetic demo network unless the same one is there already."""
     started = time.perf_counter()
-    units = demo_units(engine)
-    if not units:
-        return DemoRoadsReport(False, None, 0, 0, 0.0)
     with engine.connect() as conn:
+        units = demo_units(conn)
+        if not units:
+            return DemoRoadsReport(False, None, 0, 0, 0.0)
         note = _note(conn, units, spec)
         existing = conn.execute(
             text("SELECT id, note FROM road_network WHERE synthetic AND name = :n"), {"n": DEMO_NAME}

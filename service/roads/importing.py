@@ -10,7 +10,6 @@ otherwise the topology is built and the network committed with its audit row in 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from service.audit.trail import Actor, record
 from service.core.errors import InvalidInput
 from service.core.settings import SecuritySettings
 from service.core.uploads import display_filename
+from service.frame.importing.pipeline import file_sha256
 from service.frame.importing.readers import ReadError, open_source
 from service.roads.classes import (
     CLASS_HEADERS,
@@ -187,14 +187,6 @@ def read_lines(path: Path, crs: str | None, *, layer: str | None = None, encodin
     return ReadLines(lines, features, declared, str(info.format))
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as raw:
-        while block := raw.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def import_roads(
     engine: Engine,
     path: Path,
@@ -220,7 +212,7 @@ def import_roads(
     path = Path(path)
     read = read_lines(path, crs, layer=layer, encoding=encoding, limits=limits)
     shown_name = display_filename(filename or path.name)
-    provenance = Provenance(name, source, version, licence, read.crs.code, False, shown_name, _sha256(path),
+    provenance = Provenance(name, source, version, licence, read.crs.code, False, shown_name, file_sha256(path),
                             f"{read.fmt}, {read.features:,} features")  # fmt: skip
     with engine.begin() as conn:
         built = build_network(conn, read.lines, provenance, account_id=actor.account_id, actor_label=actor.label)

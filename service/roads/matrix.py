@@ -111,26 +111,26 @@ def road_matrix(session: Session, network_id: int, locations: list[tuple[float, 
         rerouted = sum(1 for pair in missing if pair in again)
         found.update({pair: again[pair] for pair in missing if pair in again})
     geo_m = _geodesic_m(points)
-    durations = np.zeros((n, n))
-    distances = np.zeros((n, n))
-    fallback = 0
-    for i in range(n):
-        for j in range(n):
-            if i == j:
-                continue
-            a, b = int(vertex[i]), int(vertex[j])
-            net = (0.0, 0.0) if a == b else found.get((a, b))
-            if net is None:
-                fallback += 1
-                distances[i, j] = geo_m[i, j] * FALLBACK_DETOUR
-                durations[i, j] = distances[i, j] / (FALLBACK_SPEED_KMH / 3.6)
-                continue
-            t = access_s[i] + net[0] + access_s[j]
-            d = access_m[i] + net[1] + access_m[j]
-            direct_t = geo_m[i, j] / (ACCESS_SPEED_KMH / 3.6)
-            if direct_t < t:
-                t, d = direct_t, geo_m[i, j]
-            durations[i, j], distances[i, j] = t, d
+    # Vertex to vertex (s, m) as arrays over ``vids``: NaN where no path was found, 0 from a vertex to itself.
+    net_s, net_m = np.full((len(vids), len(vids)), np.nan), np.full((len(vids), len(vids)), np.nan)
+    if found:
+        at = np.searchsorted(vids, np.array(list(found), dtype=np.int64))
+        net_s[at[:, 0], at[:, 1]], net_m[at[:, 0], at[:, 1]] = np.array(list(found.values()), dtype=float).T
+    np.fill_diagonal(net_s, 0.0)
+    np.fill_diagonal(net_m, 0.0)
+    at = np.searchsorted(vids, vertex)
+    net_s, net_m = net_s[np.ix_(at, at)], net_m[np.ix_(at, at)]
+    off = ~np.eye(n, dtype=bool)
+    lost = np.isnan(net_s) & off
+    durations = access_s[:, None] + net_s + access_s[None, :]
+    distances = access_m[:, None] + net_m + access_m[None, :]
+    direct_t = geo_m / (ACCESS_SPEED_KMH / 3.6)
+    direct = direct_t < durations  # False where no path (NaN)
+    durations, distances = np.where(direct, direct_t, durations), np.where(direct, geo_m, distances)
+    distances = np.where(lost, geo_m * FALLBACK_DETOUR, distances)
+    durations = np.where(lost, distances / (FALLBACK_SPEED_KMH / 3.6), durations)
+    durations[~off], distances[~off] = 0.0, 0.0
+    fallback = int(lost.sum())
     detail = {
         "network_id": network_id, "vertices": len(vids), "fallback_pairs": fallback, "rerouted_pairs": rerouted,
         "access_speed_kmh": ACCESS_SPEED_KMH, "max_access_m": round(float(access_m.max()), 1),
@@ -175,6 +175,10 @@ def road_lines(
             coords = shapely.get_coordinates(shapely.from_wkb(r.wkb)).tolist()
             path = lines.setdefault((r.start_vid, r.end_vid), [])
             path += coords[1:] if path and path[-1] == coords[0] else coords
+    same = sorted({int(a) for a, b in zip(starts, stops, strict=True) if a == b})  # legs on one vertex
+    rows = session.execute(text("SELECT id, ST_X(geom), ST_Y(geom) FROM road_vertex WHERE id = ANY(CAST(:v AS bigint[]))"),
+                           {"v": same}).all() if same else []  # fmt: skip
+    vertex_xy = {r[0]: (float(r[1]), float(r[2])) for r in rows}
     out = []
     for k, ((a_lon, a_lat), (b_lon, b_lat)) in enumerate(legs):
         pair = (int(starts[k]), int(stops[k]))
@@ -182,10 +186,8 @@ def road_lines(
         if middle is None:
             out.append([(float(a_lon), float(a_lat)), (float(b_lon), float(b_lat))])
             continue
-        snapped = session.execute(text("SELECT ST_X(geom), ST_Y(geom) FROM road_vertex WHERE id = :v"),
-                                  {"v": pair[0]}).one() if not middle else None  # fmt: skip
         path = [(float(a_lon), float(a_lat))]
-        path += [(float(x), float(y)) for x, y in middle] if middle else [(float(snapped[0]), float(snapped[1]))]
+        path += [(float(x), float(y)) for x, y in middle] if middle else [vertex_xy[pair[0]]]
         path.append((float(b_lon), float(b_lat)))
         out.append([p for k, p in enumerate(path) if k == 0 or p != path[k - 1]])
     return out

@@ -23,6 +23,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from geo.crs import CGCS2000
 from service.core.models import Base
+from service.roads.classes import ROAD_CLASSES
+
+_CLASS_CODES = ", ".join(f"'{code}'" for code in ROAD_CLASSES)  # as migration 0015's CHECK lists them
 
 
 class RoadNetwork(Base):
@@ -76,11 +79,7 @@ class RoadEdge(Base):
         Index("ix_road_edge_geom", "geom", postgresql_using="gist"),
         CheckConstraint("speed_kmh > 0 AND speed_kmh <= 150", name="speed"),
         CheckConstraint("length_m >= 0 AND cost_s >= 0", name="cost"),
-        CheckConstraint(
-            "road_class IN ('expressway', 'national', 'provincial', 'county', 'township', 'village', 'urban', "
-            "'service', 'other')",
-            name="road_class",
-        ),
+        CheckConstraint(f"road_class IN ({_CLASS_CODES})", name="road_class"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
