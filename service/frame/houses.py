@@ -2,10 +2,11 @@
 
 Every query takes the caller's scope (``Scope.params``) and applies it in SQL: a house is in scope if its
 county is (an inspector's: if it is also assigned to the team), a site if its county is. A house or site
-outside the scope is answered like one that does not exist (404), so an id reveals nothing. Proximity flags and distances belong to the house (a house of the
-scope near a school across the county line is near a school), but a site itself (id, name, position) is
-listed only when it is in scope too, and "houses near a site" counts houses in scope only. The radii come
-from the settings the route was given (``settings.radius.model_dump()``).
+outside the scope is answered like one that does not exist (404), so an id reveals nothing. Proximity
+flags and distances belong to the house (a house of the scope near a school across the county line is near
+a school), but a site itself (id, name, position) is listed only when it is in scope too, and "houses near
+a site" counts houses in scope only. The radii come from the settings the route was given
+(``settings.radius.model_dump()``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 -- house_stats view (hazardous = an open hazard record).
 -- :scope_all, :scope_units  the caller's scope (service.accounts.scope): only the divisions it covers, and
 -- only its houses counted, so a city's figures are those of its units in scope.
--- :scope_team  a team's scope counts only the houses assigned to the team.
+-- :scope_team  a team's scope counts only the houses assigned to the team (scoped_house_stats, migration
+-- 0016: house_stats itself for any other scope).
 WITH divisions AS (
     SELECT d.code, d.name, d.level, d.parent_code, d.approximate, d.synthetic, d.geom
     FROM division AS d
@@ -15,25 +16,6 @@ WITH divisions AS (
                    SELECT 1 FROM sampling_unit AS su
                    WHERE su.city_code = d.code AND su.code = ANY(CAST(:scope_units AS text[])))))
 ),
-source AS (
-    -- The pre-counted view; a team's scope counts the houses assigned to it here instead (a few hundred at
-    -- most), into the same columns: the view counts every house of a unit, and so would reveal the others.
-    SELECT city_code, county_code, township_code, hazardous, rs, hg, closed_out, deadline, near_school,
-           synthetic, houses
-    FROM house_stats
-    WHERE CAST(:scope_team AS bigint) IS NULL
-    UNION ALL
-    SELECT c.parent_code, h.county_code, COALESCE(h.township_code, ''), r.id IS NOT NULL, r.rectification_status,
-           r.hazard_grade, COALESCE(r.closed_out, false), r.rectification_deadline,
-           r.id IS NOT NULL AND EXISTS (SELECT 1 FROM house_proximity AS p
-                                        WHERE p.house_id = h.id AND is_school_kind(p.site_kind)),
-           h.synthetic, 1
-    FROM house AS h
-    JOIN division AS c ON c.code = h.county_code
-    LEFT JOIN hazard_record AS r ON r.house_id = h.id AND r.closed_on IS NULL
-    WHERE CAST(:scope_team AS bigint) IS NOT NULL
-      AND h.id IN (SELECT fa.house_id FROM field_assignment AS fa WHERE fa.team_id = CAST(:scope_team AS bigint))
-),
 figures AS (
     SELECT CASE :level WHEN 'city' THEN s.city_code WHEN 'county' THEN s.county_code ELSE s.township_code END AS code,
            sum(s.houses) AS houses,
@@ -42,7 +24,7 @@ figures AS (
            sum(s.houses) FILTER (WHERE s.rs = 'done') AS rectified,
            sum(s.houses) FILTER (WHERE s.rs <> 'done' AND s.deadline < CURRENT_DATE) AS overdue,
            sum(s.houses) FILTER (WHERE s.near_school) AS near_school_hazardous
-    FROM source AS s
+    FROM scoped_house_stats(CAST(:scope_team AS bigint)) AS s
     WHERE CASE :level WHEN 'city' THEN true
                       WHEN 'county' THEN (CAST(:parent AS text) IS NULL OR s.city_code = :parent)
                       ELSE s.county_code = :parent END

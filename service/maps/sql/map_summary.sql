@@ -1,30 +1,12 @@
 -- Key figures of one division (any level) for the side panel, from the pre-counted house_stats view.
 -- :scope_all, :scope_units  the caller's scope: only its houses are counted; "partial" says whether the
 -- division holds sampling units outside it (then the figures are those of its part in scope).
--- :scope_team  a team's scope counts only the houses assigned to the team; its figures are always partial.
+-- :scope_team  a team's scope counts only the houses assigned to the team (scoped_house_stats, migration
+-- 0016: house_stats itself for any other scope); its figures are always partial.
 WITH target AS (SELECT code, name, level, parent_code FROM division WHERE code = :code),
-source AS (
-    -- The pre-counted view; a team's scope counts the houses assigned to it here instead (a few hundred at
-    -- most), into the same columns: the view counts every house of a unit, and so would reveal the others.
-    SELECT city_code, county_code, township_code, hazardous, rs, hg, closed_out, deadline, near_school,
-           synthetic, houses
-    FROM house_stats
-    WHERE CAST(:scope_team AS bigint) IS NULL
-    UNION ALL
-    SELECT c.parent_code, h.county_code, COALESCE(h.township_code, ''), r.id IS NOT NULL, r.rectification_status,
-           r.hazard_grade, COALESCE(r.closed_out, false), r.rectification_deadline,
-           r.id IS NOT NULL AND EXISTS (SELECT 1 FROM house_proximity AS p
-                                        WHERE p.house_id = h.id AND is_school_kind(p.site_kind)),
-           h.synthetic, 1
-    FROM house AS h
-    JOIN division AS c ON c.code = h.county_code
-    LEFT JOIN hazard_record AS r ON r.house_id = h.id AND r.closed_on IS NULL
-    WHERE CAST(:scope_team AS bigint) IS NOT NULL
-      AND h.id IN (SELECT fa.house_id FROM field_assignment AS fa WHERE fa.team_id = CAST(:scope_team AS bigint))
-),
 stats AS (
     SELECT s.*
-    FROM source AS s CROSS JOIN target AS t
+    FROM scoped_house_stats(CAST(:scope_team AS bigint)) AS s CROSS JOIN target AS t
     WHERE CASE t.level WHEN 'province' THEN true WHEN 'city' THEN s.city_code = t.code
                        WHEN 'county' THEN s.county_code = t.code ELSE s.township_code = t.code END
       AND (CAST(:scope_all AS boolean) OR s.county_code = ANY(CAST(:scope_units AS text[])))
