@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     from service.accounts import cli as accounts
     from service.core import cli as core
     from service.draws import cli as draws
+    from service.fieldwork import cli as field
     from service.frame import cli as frame
     from service.maps import cli as maps
     from service.roads import cli as roads
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     draws.add_commands(sub, add)
     maps.add_commands(sub, add)
     roads.add_commands(sub, add)
+    field.add_commands(sub, add)
     accounts.add_commands(sub, add, core.with_session)
     return parser
 

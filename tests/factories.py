@@ -1,9 +1,10 @@
-"""Small factories for tests: accounts with a known password and an API token."""
+"""Small factories for tests: accounts with a known password and an API token, a point inside a division."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from service.accounts import service as accounts
@@ -53,3 +54,10 @@ def make_account(
         _, token = accounts.create_token(session, account, "tests")
         session.commit()
         return TestAccount(account.id, username, PASSWORD, token, role)
+
+
+def point_in(conn, code: str) -> tuple[float, float]:
+    """A point inside division ``code`` (lon, lat in EPSG:4490), on a session or connection."""
+    return tuple(conn.execute(text(
+        "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p FROM division WHERE code = :c) q"),
+        {"c": code}).one())  # fmt: skip

@@ -70,6 +70,7 @@ def routers() -> tuple:
     from service.divisions import routes as divisions
     from service.draws import plan_routes
     from service.draws import routes as draws
+    from service.fieldwork import routes as fieldwork
     from service.frame import routes_houses, routes_imports, routes_sites
     from service.maps import routes as maps
     from service.pages import routes as pages
@@ -77,5 +78,5 @@ def routers() -> tuple:
 
     return (
         core.router, accounts.router, audit.router, divisions.router, routes_houses.router, routes_sites.router, routes_imports.router,
-        draws.router, plan_routes.router, maps.router, roads.router, pages.router,
+        draws.router, plan_routes.router, maps.router, roads.router, fieldwork.router, pages.router,
     )  # fmt: skip

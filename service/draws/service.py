@@ -375,7 +375,8 @@ def use_replacement(
     """Replace a drawn house that cannot be visited by the next one the design allows; log who, when, why.
 
     The draw's row is locked first: replacements of one draw are made one at a time, each seeing those
-    made before it."""
+    made before it. A replaced house assigned to a field team hands its place to the replacement, and the
+    team's current route plan is re-planned (``service.fieldwork.assignment.follow_replacement``)."""
     draw = _locked_draw(session, draw_id)
     if draw.status not in ("houses_drawn", "published"):
         raise InvalidInput("该抽样尚未抽取房屋。", f"Draw {draw_id} has no houses yet.")
@@ -411,6 +412,9 @@ def use_replacement(
     _event(session, draw_id, "replacement_used", actor, house_id=house_id, replacement_house_id=int(replacement),
            reason=reason, note=note, detail={"unit_code": unit_code})  # fmt: skip
     session.flush()
+    from service.fieldwork.assignment import follow_replacement  # field work builds on draws, not the reverse
+
+    follow_replacement(session, draw_id, house_id, int(replacement), actor)  # same team, and a re-plan
     return int(replacement)
 
 

@@ -144,21 +144,12 @@ def _cmd_show(args, settings) -> int:
 
 
 def _cmd_export(args, settings) -> int:
-    from service.fieldwork import firms as F
-    from service.fieldwork.models import FieldFirm
-    from service.fieldwork.routes import render_day
-    from service.fieldwork.views import current_plan, plan_days
+    from service.fieldwork.routes import day_export
 
     def work(session, principal):
-        team = F.get_team(session, F.field_caller(session, principal), args.team)
-        days = [d for d in plan_days(session, current_plan(session, team), args.day) if d.vehicle == args.vehicle]
-        if not days:
-            from service.core.errors import NotFound
-
-            raise NotFound(f"检查组“{team.name}”在 {args.day} 没有路线。", f"No route on {args.day}.")
-        firm = session.get(FieldFirm, team.firm_id)
-        Path(args.out).write_bytes(render_day(args.format, days[0], team.name, firm.name))
-        print(f"{args.format} of team {team.id} on {args.day} written to {args.out}")
+        body, _ = day_export(session, principal, args.team, args.day, args.vehicle, args.format)
+        Path(args.out).write_bytes(body)
+        print(f"{args.format} of team {args.team} on {args.day} written to {args.out}")
 
     return _run(settings, args.by, Permission.FIELD_READ, work)
 

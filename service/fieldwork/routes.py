@@ -244,12 +244,12 @@ def one_day(session, principal, team_id: int, day: dt.date, vehicle: int):
     return team_row, firm_row, days[0]
 
 
-def render_day(fmt: str, day: DayOut, team_name: str, firm_name: str) -> bytes:
-    """A day's route as GPX, KML or a standalone HTML map (synthetic houses labelled as such)."""
-    synthetic = any(s.synthetic for s in day.stops)
-    writer = {"gpx": exports.day_gpx, "kml": exports.day_kml, "html": exports.day_html}[fmt]
-    body = writer(day, team_name=team_name, firm_name=firm_name, synthetic=synthetic)
-    return body if isinstance(body, bytes) else body.encode("utf-8")
+def day_export(session, principal, team_id: int, day: dt.date, vehicle: int, fmt: str) -> tuple[bytes, str]:
+    """A day's route of one vehicle as ``fmt`` (GPX, KML or the offline HTML map), with its file name."""
+    team_row, firm_row, day_out = one_day(session, principal, team_id, day, vehicle)
+    body = exports.render_day(fmt, day_out, team_row.name, firm_row.name)
+    body = body if isinstance(body, bytes) else body.encode("utf-8")
+    return body, exports.export_filename(team_row.id, day, fmt, vehicle or None)
 
 
 @router.get("/teams/{team_id}/days/export", summary="A day's route as GPX, KML or an offline HTML map",
@@ -261,9 +261,7 @@ def export_day(
     vehicle: Annotated[int, Query(ge=0, le=9)] = 0,
 ) -> Response:  # fmt: skip
     """GPX 1.1 and KML 2.2 for navigation apps and GIS; a self-contained HTML map for places without signal."""
-    team_row, firm_row, day_out = one_day(session, principal, team_id, day, vehicle)
-    body = render_day(format, day_out, team_row.name, firm_row.name)
-    name = exports.export_filename(team_row.id, day, format, vehicle or None)
+    body, name = day_export(session, principal, team_id, day, vehicle, format)
     return Response(body, media_type=exports.CONTENT_TYPES[format],
                     headers={"Content-Disposition": exports.content_disposition(name)})  # fmt: skip
 

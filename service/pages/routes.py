@@ -9,18 +9,21 @@ vendored libraries): an ``.html`` file there is 404, so no page can be opened pa
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import Scope
 
-from service.accounts.deps import Public, page
+from service.accounts.deps import Principal, Public, page
 from service.accounts.roles import ROLE_LABELS, SCOPE_RULES, Permission, Role
+from service.core.db import SessionDep
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 PAGE_SUFFIXES = (".html", ".htm")
@@ -88,6 +91,33 @@ def coverage_page() -> HTMLResponse:
 def accounts_page() -> HTMLResponse:
     """Account administration (provincial office): list, create, disable, reset passwords."""
     return _html("accounts.html", {ROLE_OPTIONS: role_options()})
+
+
+@router.get("/route", dependencies=[Depends(page(Permission.FIELD_READ))])
+def route_page() -> HTMLResponse:
+    """An inspection team's day route on a phone: ordered stops, the line, navigation links, exports."""
+    return _html("route.html")
+
+
+@router.get("/route/sheet")
+def route_sheet_page(
+    principal: Annotated[Principal, Depends(page(Permission.FIELD_READ))], session: SessionDep,
+    team: Annotated[int, Query(ge=1, le=2**63 - 1)], day: dt.date,
+    vehicle: Annotated[int, Query(ge=0, le=9)] = 0,
+) -> HTMLResponse:  # fmt: skip
+    """A team's day route as a printable A4 sheet (server-rendered, no script)."""
+    from service.fieldwork.exports import route_sheet_html
+    from service.fieldwork.routes import one_day
+
+    team_row, firm_row, day_out = one_day(session, principal, team, day, vehicle)
+    sheet = route_sheet_html(day_out, team_name=team_row.name, firm_name=firm_row.name)
+    return HTMLResponse(sheet, headers=NO_STORE)
+
+
+@router.get("/firm", dependencies=[Depends(page(Permission.FIELD_READ))])
+def firm_page() -> HTMLResponse:
+    """A firm's field work: every team's days on one map and a table, progress, what is unscheduled."""
+    return _html("firm.html")
 
 
 class AssetFiles(StaticFiles):

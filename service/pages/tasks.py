@@ -15,15 +15,17 @@ _AUDIT = Link(title="审计日志", href="/api/v1/audit", description="每一次
 _DRAWS = Link(
     title="抽样方案与抽样", href="/api/v1/draws", description="方案、县区抽取、房屋抽取、发布、复核"
 )
+_ROUTE = Link(title="今日检查路线", href="/route", description="本组当天入户顺序、地图路线、导航和离线路线")
+_FIELD = Link(title="检查组与路线", href="/firm", description="各检查组的日程、路线、进度和未排入的房屋")
 _IMPORTS = Link(title="数据导入", href="/docs#/imports", description="导入房屋排查数据、敏感场所、乡镇边界")
 
 TASKS: dict[Role, list[Link]] = {
-    Role.PROVINCE: [_DRAWS, _COVERAGE, _IMPORTS, _ACCOUNTS, _AUDIT, _MAP],
+    Role.PROVINCE: [_DRAWS, _COVERAGE, _FIELD, _IMPORTS, _ACCOUNTS, _AUDIT, _MAP],
     Role.CITY: [_MAP],
     Role.COUNTY: [_MAP],
-    Role.FIRM: [_DRAWS, _COVERAGE, _MAP],
-    Role.INSPECTOR: [_MAP],
-    Role.LEADER: [_MAP],
+    Role.FIRM: [_FIELD, _DRAWS, _COVERAGE, _MAP],
+    Role.INSPECTOR: [_ROUTE, _MAP],
+    Role.LEADER: [_MAP, _FIELD],
 }
 
 
