@@ -115,7 +115,8 @@ def _cmd_plan(args, settings) -> int:
     def work(session, principal):
         team = F.get_team(session, F.field_caller(session, principal), args.team, manage=True)
         body = PlanIn(first_day=args.first_day, last_day=args.last_day, day_start=args.day_start,
-                      day_end=args.day_end, provider=args.provider, matrix_id=args.matrix)  # fmt: skip
+                      day_end=args.day_end, rest_days=args.rest_day or [], provider=args.provider,
+                      matrix_id=args.matrix)  # fmt: skip
         plan_team(session, team, body, principal.actor, settings.field)
         out = plan_out(session, current_plan(session, team))
         return {"plan_id": out.id, "provider": out.provider_label, "summary": out.summary,
@@ -195,6 +196,7 @@ def add_commands(sub: SubParsers, add: Callable) -> None:
     p.add_argument("--to", dest="last_day", type=_date, required=True)
     p.add_argument("--day-start", type=_time, default=dt.time(8, 30))
     p.add_argument("--day-end", type=_time, default=dt.time(17, 30))
+    p.add_argument("--rest-day", type=_date, action="append", help="a day not worked (repeat)")
     p.add_argument("--provider", choices=["auto", "road", "geodesic", "file"])
     p.add_argument("--matrix", type=int, help="a supplied matrix id (with --provider file)")
     p.add_argument("--by", **by)
