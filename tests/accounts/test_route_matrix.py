@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-import itertools
+import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,97 +19,31 @@ from dataclasses import dataclass, field
 import mapbox_vector_tile
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.orm import Session
 
 from service.accounts.roles import Permission, allowed
-from service.audit.trail import Actor
 from service.core import ratelimit
 from tests import filemakers as fm
+from tests.accounts.matrix_world import (
+    PRINCIPALS,
+    TODAY,
+    UNIT,
+    build_world,
+    counter,
+    new_base,
+    new_team,
+    plan_body,
+    version_of,
+)  # fmt: skip
 from tests.conftest import _new_database, _template, _test_client
-from tests.factories import PASSWORD, make_account
+from tests.factories import PASSWORD
 from tests.routes import app_routes
 
-UNIT = "620102"  # 城关区: group 1 of the 2024 plan, city 兰州
 ERROR_KEYS = {"code", "message", "message_en", "errors", "request_id"}
-
-# name: (role, scope_code, group, in scope of UNIT)
-PRINCIPALS = {
-    "province": ("province", None, None, True),
-    "city_in": ("city", "620100", None, True),
-    "city_out": ("city", "621200", None, False),
-    "county_in": ("county", UNIT, None, True),
-    "county_out": ("county", "620103", None, False),
-    "firm_in": ("firm", None, "第一组", True),
-    "firm_out": ("firm", None, "第二组", False),
-    "inspector_in": ("inspector", None, "第一组", True),
-    "inspector_out": ("inspector", None, "第二组", False),
-    "leader_in": ("leader", "620000", None, True),
-    "leader_out": ("leader", "621200", None, False),
-}
-
-
-# The world every route is tried in: a plan, three draws in three states, accounts of every role ----------
-
-
-def _build_world(engine) -> dict:
-    from service.draws.plans import create_plan, preset
-    from service.draws.service import publish, run_county_draw, run_house_draws
-
-    actor = Actor(make_account(engine, "matrix-drawer", "province").id, "矩阵测试")
-    with Session(engine) as session:
-        plan = create_plan(session, preset("gansu-2024"), source="preset:gansu-2024")
-        draws = [run_county_draw(session, plan.id, f"矩阵 {i}", actor).id for i in range(3)]
-        run_house_draws(session, draws[0], actor)
-        publish(session, draws[0], actor)
-        run_house_draws(session, draws[2], actor)
-        session.execute(text(
-            "INSERT INTO import_batch (kind, filename, file_sha256, format, rows, inserted, updated) "
-            "VALUES ('houses', 'x.csv', repeat('0', 64), 'csv', 0, 0, 0)"))  # fmt: skip
-        session.commit()
-        plan_id = plan.id
-    with engine.connect() as conn:
-        houses = conn.execute(text(
-            "SELECT house_id FROM draw_house WHERE draw_id = :d AND unit_code = :u AND role = 'sample' "
-            "ORDER BY position"), {"d": draws[0], "u": UNIT}).scalars().all()  # fmt: skip
-        house = conn.execute(text("SELECT survey_code, ST_X(geom), ST_Y(geom) FROM house WHERE id = :h"),
-                             {"h": houses[0]}).one()  # fmt: skip
-        site = conn.execute(text("SELECT id FROM sensitive_site WHERE county_code = :u ORDER BY id LIMIT 1"),
-                            {"u": UNIT}).scalar()  # fmt: skip
-        batch = conn.execute(text("SELECT max(id) FROM import_batch")).scalar()
-        network = conn.execute(text("SELECT max(id) FROM road_network")).scalar()  # the demo's synthetic one
-    accounts = {}
-    for name, (role, code, group, _) in PRINCIPALS.items():
-        made = make_account(engine, name.replace("_", "-"), role, scope_code=code,
-                            plan_id=plan_id if group else None, group=group)  # fmt: skip
-        accounts[name] = made.__dict__
-    spare = make_account(engine, "spare", "county", scope_code=UNIT).__dict__
-    _team_of(engine, plan_id, "第一组", accounts["inspector_in"]["id"], draws[0], houses)
-    return {"plan": plan_id, "published": draws[0], "units_drawn": draws[1], "houses_drawn": draws[2],
-            "houses": houses, "survey_code": house[0], "lon": house[1], "lat": house[2], "site": site,
-            "batch": batch, "network": network, "accounts": accounts, "spare": spare}  # fmt: skip
-
-
-def _team_of(engine, plan_id: int, group: str, account_id: int, draw_id: int, houses: list[int]) -> None:
-    """A team of the group's firm holding ``account_id`` (an inspector) and these drawn houses (of UNIT): an
-    inspector's scope is its team's houses."""
-    with engine.begin() as conn:
-        firm = conn.execute(text(
-            "INSERT INTO field_firm (plan_id, group_name, name) VALUES (:p, :g, :g) "
-            "ON CONFLICT (plan_id, group_name) DO UPDATE SET group_name = EXCLUDED.group_name RETURNING id"),
-            {"p": plan_id, "g": group}).scalar_one()  # fmt: skip
-        team = conn.execute(text("INSERT INTO field_team (firm_id, name) VALUES (:f, '矩阵组') RETURNING id"),
-                            {"f": firm}).scalar_one()  # fmt: skip
-        conn.execute(text("INSERT INTO field_team_member (team_id, account_id) VALUES (:t, :a)"),
-                     {"t": team, "a": account_id})  # fmt: skip
-        for house in houses:
-            conn.execute(text(
-                "INSERT INTO field_assignment (draw_id, house_id, team_id, unit_code, source) "
-                "VALUES (:d, :h, :t, :u, 'auto')"), {"d": draw_id, "h": house, "t": team, "u": UNIT})  # fmt: skip
 
 
 @pytest.fixture(scope="session")
 def matrix_template(pg_server, demo_template):
-    yield from _template(pg_server, f"{demo_template[0]}_matrix", demo_template[0], _build_world)
+    yield from _template(pg_server, f"{demo_template[0]}_matrix", demo_template[0], build_world)
 
 
 @pytest.fixture
@@ -138,6 +72,12 @@ class Call:
     absent: str | None = None  # a list filtered by scope: this text never reaches an out-of-scope caller
 
 
+def _field(w, n, a, path: str, **kw) -> Call:
+    """A field-work call on the world's firm, team, or first assigned house."""
+    ids = {"firm_id": w["firm"], "team_id": w["team"], "draw_id": w["published"], "house_id": w["houses"][0]}
+    return Call(path={k: v for k, v in ids.items() if "{" + k + "}" in path}, **kw)
+
+
 def _tile(w) -> dict:
     z = 16
     n = 2**z
@@ -153,7 +93,6 @@ def _csv(tmp) -> dict:
 
 ROADS_GEOJSON = (b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"class": "county"}, '
                  b'"geometry": {"type": "LineString", "coordinates": [[103.80, 36.00], [103.81, 36.00]]}}]}')
-_counter = itertools.count()
 EXAMPLES: dict[tuple[str, str], Callable[[dict, str, dict], Call]] = {
     ("GET", "/healthz"): lambda w, n, a: Call(targeted=False),
     ("GET", "/api/v1/vocabulary"): lambda w, n, a: Call(targeted=False),
@@ -169,7 +108,7 @@ EXAMPLES: dict[tuple[str, str], Callable[[dict, str, dict], Call]] = {
                                                                      targeted=False, ok=(204,)),  # fmt: skip
     ("GET", "/api/v1/accounts"): lambda w, n, a: Call(targeted=False),
     ("POST", "/api/v1/accounts"): lambda w, n, a: Call(json={
-        "username": f"new{next(_counter)}", "name": "新账户", "organisation": "单位", "role": "county",
+        "username": f"new{next(counter)}", "name": "新账户", "organisation": "单位", "role": "county",
         "scope_code": UNIT}, targeted=False, ok=(201,)),  # fmt: skip
     ("GET", "/api/v1/accounts/{account_id}"): lambda w, n, a: Call(path={"account_id": w["spare"]["id"]}),
     ("PATCH", "/api/v1/accounts/{account_id}"): lambda w, n, a: Call(path={"account_id": w["spare"]["id"]},
@@ -237,6 +176,40 @@ EXAMPLES: dict[tuple[str, str], Callable[[dict, str, dict], Call]] = {
                                                            targeted=False, absent=UNIT),  # fmt: skip
     ("GET", "/api/v1/map/summary"): lambda w, n, a: Call(params={"code": UNIT}),
     ("GET", "/api/v1/units/{unit}/map.html"): lambda w, n, a: Call(path={"unit": UNIT}),
+    ("GET", "/api/v1/field/me"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/api/v1/field/firms"): lambda w, n, a: Call(targeted=False, absent=UNIT),
+    ("GET", "/api/v1/field/firms/{firm_id}"): lambda w, n, a: _field(w, n, a, "{firm_id}"),
+    ("GET", "/api/v1/field/firms/{firm_id}/overview"): lambda w, n, a: _field(w, n, a, "{firm_id}"),
+    ("POST", "/api/v1/field/firms/{firm_id}/teams"): lambda w, n, a: _field(
+        w, n, a, "{firm_id}", json={"name": f"新组{next(counter)}"}, ok=(201,)),
+    ("GET", "/api/v1/field/teams/{team_id}"): lambda w, n, a: _field(w, n, a, "{team_id}"),
+    ("PATCH", "/api/v1/field/teams/{team_id}"): lambda w, n, a: _field(
+        w, n, a, "{team_id}", json={"version": version_of(w, "field_team"), "vehicles": 1 + next(counter) % 2}),
+    ("DELETE", "/api/v1/field/teams/{team_id}"): lambda w, n, a: Call(path={"team_id": new_team(w)}, ok=(204,)),
+    ("POST", "/api/v1/field/teams/{team_id}/bases"): lambda w, n, a: _field(w, n, a, "{team_id}", ok=(201,), json={
+        "name": "宾馆", "lon": w["lon"], "lat": w["lat"], "valid_from": str(TODAY + dt.timedelta(days=60 + next(counter))),
+        "valid_to": str(TODAY + dt.timedelta(days=60 + next(counter)))}),  # fmt: skip
+    ("DELETE", "/api/v1/field/teams/{team_id}/bases/{base_id}"): lambda w, n, a: Call(
+        path={"team_id": w["team"], "base_id": new_base(w)}, ok=(204,)),
+    ("POST", "/api/v1/field/firms/{firm_id}/assign"): lambda w, n, a: _field(
+        w, n, a, "{firm_id}", json={"draw_id": w["published"]}),
+    ("GET", "/api/v1/field/firms/{firm_id}/assignments"): lambda w, n, a: _field(w, n, a, "{firm_id}"),
+    ("PATCH", "/api/v1/field/assignments/{draw_id}/{house_id}"): lambda w, n, a: _field(
+        w, n, a, "{draw_id}{house_id}",
+        json={"version": version_of(w, "field_assignment"), "service_minutes": 20 + next(counter) % 100}),
+    ("POST", "/api/v1/field/assignments/{draw_id}/{house_id}/visited"): lambda w, n, a: _field(w, n, a, "{draw_id}{house_id}"),
+    ("POST", "/api/v1/field/teams/{team_id}/plan"): lambda w, n, a: _field(w, n, a, "{team_id}", json=plan_body(), ok=(201,)),
+    ("GET", "/api/v1/field/teams/{team_id}/plan"): lambda w, n, a: _field(w, n, a, "{team_id}"),
+    ("GET", "/api/v1/field/teams/{team_id}/days"): lambda w, n, a: _field(w, n, a, "{team_id}", params={"day": str(TODAY)}),
+    ("GET", "/api/v1/field/teams/{team_id}/days/export"): lambda w, n, a: _field(
+        w, n, a, "{team_id}", params={"day": str(TODAY), "format": "gpx"}),
+    ("POST", "/api/v1/field/firms/{firm_id}/matrices"): lambda w, n, a: _field(
+        w, n, a, "{firm_id}", files={"file": ("m.csv", b"from,to,duration_s\nA,B,60\n")}, data={"name": "矩阵"},
+        ok=(201,)),
+    ("GET", "/api/v1/field/firms/{firm_id}/matrices"): lambda w, n, a: _field(w, n, a, "{firm_id}"),
+    ("GET", "/route"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/route/sheet"): lambda w, n, a: Call(params={"team": w["team"], "day": str(TODAY)}),
+    ("GET", "/firm"): lambda w, n, a: Call(targeted=False),
     ("GET", "/login"): lambda w, n, a: Call(targeted=False),
     ("GET", "/password"): lambda w, n, a: Call(targeted=False),
     ("GET", "/"): lambda w, n, a: Call(targeted=False),
@@ -306,7 +279,7 @@ def _no_target_data(response, world) -> None:
 @pytest.mark.parametrize(("method", "path"), [(m, p) for m, p, _ in ROUTES], ids=[f"{m} {p}" for m, p, _ in ROUTES])
 def test_route(world, tmp_path, method, path):
     client, w, engine = world
-    w = {**w, "csv": _csv(tmp_path)}
+    w = {**w, "csv": _csv(tmp_path), "db": engine}
     route = next(r for m, p, r in ROUTES if (m, p) == (method, path))
     permission = declared(route.dependant)[0].permission
     page = _is_page(path)

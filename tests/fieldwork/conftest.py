@@ -32,11 +32,18 @@ ACCOUNTS = {
 }
 
 
-def today() -> dt.date:
-    """Today in Gansu (the plans are made from it)."""
+def _gansu_today() -> dt.date:
     from service.fieldwork.planning import TZ
 
     return dt.datetime.now(TZ).date()
+
+
+FIRST_DAY = _gansu_today()  # read once: a session that runs past midnight keeps one "today"
+
+
+def today() -> dt.date:
+    """The first day of the world's plans: today in Gansu when the test session started."""
+    return FIRST_DAY
 
 
 def plan_body(first: dt.date | None = None, days: int = PLAN_DAYS, **more) -> dict:
