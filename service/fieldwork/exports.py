@@ -169,7 +169,7 @@ def day_gpx(
     d = _day(day)
     stops = _stops(d)
     synthetic = _synthetic(d, synthetic)
-    title = f"{team_name} {d.day.isoformat()} 第{d.vehicle}车 路线"
+    title = f"{team_name} {d.day.isoformat()} 第{d.vehicle + 1}车 路线"
     root = ET.Element("gpx", {
         "version": "1.1", "creator": "spotcheck", "xmlns": GPX_NS,
         "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
@@ -232,7 +232,7 @@ def day_kml(
     synthetic = _synthetic(d, synthetic)
     root = ET.Element("kml", {"xmlns": KML_NS})
     doc = _sub(root, "Document")
-    _sub(doc, "name", f"{team_name} {d.day.isoformat()} 第{d.vehicle}车 路线")
+    _sub(doc, "name", f"{team_name} {d.day.isoformat()} 第{d.vehicle + 1}车 路线")
     summary = f"{firm_name} {team_name}：{len(stops)} 栋，{d.distance_km:.1f} 公里，坐标系 CGCS2000"
     _sub(doc, "description", _kml_html(f"{SYNTHETIC_LABEL}。{summary}" if synthetic else summary))
     for key, color in [*PRIORITY_COLORS.items(), ("base", BASE_COLOR)]:
@@ -359,7 +359,7 @@ def day_html(
         for s in stops
     )
     banner = f'<div class="sc-synthetic">{SYNTHETIC_LABEL}：演示数据，非真实房屋</div>' if synthetic else ""
-    title = f"{_text(team_name)} {d.day.isoformat()} 第{int(d.vehicle)}车"
+    title = f"{_text(team_name)} {d.day.isoformat()} 第{int(d.vehicle) + 1}车"
     m.get_root().html.add_child(Element(f"""{_MAP_STYLE}
 <div class="sc-side">{banner}
 <h1>{title} 路线</h1>
@@ -418,7 +418,7 @@ def route_sheet_html(
 <h1>{title}</h1>
 <div class="meta">
 <span>企业：{e(firm_name) or "—"}</span><span>小组：{e(team_name)}</span>
-<span>日期：{d.day.isoformat()}（星期{WEEKDAYS[d.day.weekday()]}）</span><span>车辆：第 {int(d.vehicle)} 车</span>
+<span>日期：{d.day.isoformat()}（星期{WEEKDAYS[d.day.weekday()]}）</span><span>车辆：第 {int(d.vehicle) + 1} 车</span>
 <span>基地：{e(d.base_name)}</span><span>出发 {_hm(d.start_at)}，返回 {_hm(d.end_at)}{lunch}</span>
 </div>
 <p class="screen-only">打印：使用浏览器的“打印”（Ctrl+P），纸张 A4 横向。</p>
