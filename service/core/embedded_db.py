@@ -173,13 +173,16 @@ class EmbeddedPostgres:
                 )
 
     def _check_postgis_installed(self) -> None:
+        """PostGIS and pgRouting (migration 0015 creates both extensions) must be installed for this server."""
         version = self.pg_bin.parent.name
-        control = Path(f"/usr/share/postgresql/{version}/extension/postgis.control")
-        if not control.exists():
-            raise DatabaseUnavailable(
-                f"PostGIS is not installed for PostgreSQL {version}. Install it with "
-                f"`apt-get install -y postgresql-{version}-postgis-3` (make setup does this)."
-            )
+        for extension, package in (("postgis", f"postgresql-{version}-postgis-3"),
+                                   ("pgrouting", f"postgresql-{version}-pgrouting")):  # fmt: skip
+            control = Path(f"/usr/share/postgresql/{version}/extension/{extension}.control")
+            if not control.exists():
+                raise DatabaseUnavailable(
+                    f"{extension} is not installed for PostgreSQL {version}. Install it with "
+                    f"`apt-get install -y {package}` (make setup does this)."
+                )
 
     @property
     def initialized(self) -> bool:
