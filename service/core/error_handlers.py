@@ -65,7 +65,7 @@ _PLACES_ZH = {
 def _describe(error: dict) -> tuple[str, str]:
     loc = [str(p) for p in error.get("loc", ())]
     place = _PLACES_ZH.get(loc[0], loc[0]) if loc else "请求"
-    field = ".".join(loc[1:]) or place
+    field = ".".join(loc[1:])  # empty for the whole body (a model's own validator)
     kind = error.get("type", "")
     zh = _TYPES_ZH.get(kind, "取值无效")
     ctx = error.get("ctx") or {}
@@ -81,7 +81,8 @@ def _describe(error: dict) -> tuple[str, str]:
         reason = str(ctx["error"])  # a validator's own (Chinese) reason, e.g. 结束日期不能早于开始日期
         if any("\u4e00" <= ch <= "\u9fff" for ch in reason):
             zh = reason
-    return f"{place} {field}：{zh}", f"{'.'.join(loc)}: {error.get('msg', kind)}"
+    where = f"{place} {field}" if field else place
+    return f"{where}：{zh}", f"{'.'.join(loc)}: {error.get('msg', kind)}"
 
 
 def _refusal_page(exc: SpotcheckError) -> str:
