@@ -8,8 +8,6 @@ import { el, say, showUser } from "/web/dom.js";
 const FIELD = "/api/v1/field";
 // Presentation only: one colour per team, in the order of the teams' ids.
 const TEAM_COLOURS = ["#1f5fa8", "#d9480f", "#2b8a3e", "#862e9c", "#c2255c", "#0b7285", "#e67700", "#5c940d"];
-// AssignmentOut carries the priority code only: these are geo.visits.PRIORITY_LABELS.
-const PRIORITY_LABELS = { collapse_risk: "存在倒塌风险", near_school: "学校周边", normal: "一般" };
 // The working day a re-plan asks for (the service's defaults); the form sets only the dates.
 const WORK_DAY = {
   day_start: "08:30", day_end: "17:30", lunch_start: "12:00", lunch_end: "14:00", lunch_minutes: 60,
@@ -316,7 +314,7 @@ function renderAssignments() {
     return el("tr", { dataset: { house: a.house_id, team: a.team_id } },
       el("td", {}, el("code", { text: a.survey_code }), ...tags.map((text) => el("span", { className: "tag", text }))),
       el("td", { text: unitName(a.unit_code) }),
-      el("td", { text: PRIORITY_LABELS[a.priority] || a.priority }),
+      el("td", { text: a.priority_label }),
       el("td", {}, swatch(a.team_id), choice),
       el("td", { className: a.visited_at ? "ok" : "", text: a.visited_at ? dateTime(a.visited_at) : "未入户" }));
   }));

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from geo import assign as geo_assign
 from geo.travel_estimate import URBAN_AREA_TYPES
-from geo.visits import default_service_minutes, priority_of
+from geo.visits import PRIORITY_LABELS, default_service_minutes, priority_of
 from service.audit.trail import Actor, record
 from service.core.errors import Conflict, InvalidInput, NotFound
 from service.core.queries import SqlFiles
@@ -92,7 +92,8 @@ def _out(row, house: HouseInUse | None) -> AssignmentOut:
     return AssignmentOut(
         draw_id=row.draw_id, house_id=row.house_id, survey_code=house.survey_code if house else "",
         unit_code=row.unit_code, team_id=row.team_id, team_name=row.team_name, source=row.source,
-        role=house.role if house else "", priority=house.priority if house else "normal",
+        role=house.role if house else "", priority=(priority := house.priority if house else "normal"),
+        priority_label=PRIORITY_LABELS[priority],
         service_minutes=row.service_minutes or default, service_minutes_default=default,
         appointment_start=row.appointment_start, appointment_end=row.appointment_end,
         visited_at=row.visited_at, version=row.version,

@@ -156,6 +156,7 @@ class AssignmentOut(BaseModel):
     source: Literal["auto", "manual", "replacement"]
     role: str = Field(description="drawn or replacement (draw_house.role)")
     priority: Priority
+    priority_label: str = Field(description="The priority in Chinese (存在倒塌风险, 学校周边, 一般)")
     service_minutes: int
     service_minutes_default: int
     appointment_start: dt.datetime | None

@@ -13,6 +13,7 @@ from geo.enums import HazardGrade, UseClass
 from geo.navlinks import nav_links
 from geo.visits import PRIORITY_LABELS
 from service.accounts.models import person_label
+from service.accounts.roles import Role
 from service.core.errors import NotFound
 from service.core.queries import SqlFiles
 from service.fieldwork.firms import FieldCaller, current_draw, firm_out
@@ -112,7 +113,8 @@ def plan_out(session: Session, plan: RoutePlan, day: dt.date | None = None) -> R
 
 
 def firm_overview(session: Session, firm: FieldFirm, caller: FieldCaller) -> FirmOverviewOut:
-    """Every team's days, progress against the deadline, and what is not scheduled."""
+    """Every team's days, progress against the deadline, and what is not scheduled (an inspector: of their
+    own team only)."""
     out = firm_out(session, firm, caller)
     draw_id = current_draw(session, firm.plan_id)
     today = dt.datetime.now(TZ).date()
@@ -121,8 +123,10 @@ def firm_overview(session: Session, firm: FieldFirm, caller: FieldCaller) -> Fir
         return FirmOverviewOut(firm=out, draw_id=None, deadline=out.deadline, days_left=days_left, houses_assigned=0,
                                houses_planned=0, houses_visited=0, houses_left=0, days=[], unscheduled=[],
                                synthetic=False)  # fmt: skip
-    progress = session.execute(SQL.one("firm_progress"), {"firm_id": firm.id, "draw_id": draw_id}).one()
-    plans = list(session.execute(SQL.one("current_plans"), {"firm_id": firm.id, "draw_id": draw_id}))
+    team = (caller.team_id or 0) if caller.role is Role.INSPECTOR else None  # an inspector: their team only
+    where = {"firm_id": firm.id, "draw_id": draw_id, "team": team}
+    progress = session.execute(SQL.one("firm_progress"), where).one()
+    plans = list(session.execute(SQL.one("current_plans"), where))
     team_names = {p.id: (p.team_id, p.team_name) for p in plans}
     days = [
         DaySummaryOut(
@@ -133,7 +137,7 @@ def firm_overview(session: Session, firm: FieldFirm, caller: FieldCaller) -> Fir
         for r in session.execute(SQL.one("plan_days"), {"plans": list(team_names), "day": None})
     ]  # fmt: skip
     unscheduled = [u for p in plans for u in _unscheduled(session, draw_id, p.unscheduled)]
-    synthetic = bool(session.scalar(SQL.one("firm_synthetic"), {"f": firm.id, "d": draw_id}))
+    synthetic = bool(session.scalar(SQL.one("firm_synthetic"), {"f": firm.id, "d": draw_id, "team": team}))
     return FirmOverviewOut(
         firm=out, draw_id=draw_id, deadline=out.deadline, days_left=days_left, houses_assigned=progress.assigned,
         houses_planned=progress.planned, houses_visited=progress.visited,

@@ -250,6 +250,9 @@ def test_inspectors_see_their_own_team_only(field):
     assert mine == set(field.world["houses"]["甲组"])
     houses = field.get("i1", "/api/v1/houses", params={"unit": "620111", "limit": 100}).json()
     assert not houses.get("features", houses.get("items", []))
+    overview = field.get("i1", f"{API}/firms/{field.world['firms']['第一组']}/overview").json()
+    assert {d["team_id"] for d in overview["days"]} == {own} and overview["houses_assigned"] == 20
+    assert [t["id"] for t in overview["firm"]["teams"]] == [own]
     assert field.get("o1", f"{API}/firms/{field.world['firms']['第一组']}").status_code == 403
     assert field.get("o1", f"{API}/firms").json()[0]["group_name"] == "第二组"
     sheet = field.client.get(f"/route/sheet?team={other}&day={today()}", headers=field.auth("i1"))

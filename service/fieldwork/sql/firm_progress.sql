@@ -8,3 +8,4 @@ SELECT count(*) AS assigned,
 FROM field_assignment AS a
 JOIN field_team AS t ON t.id = a.team_id
 WHERE t.firm_id = :firm_id AND a.draw_id = :draw_id
+  AND (CAST(:team AS bigint) IS NULL OR t.id = CAST(:team AS bigint))  -- an inspector: their team only
