@@ -34,6 +34,24 @@ export function showUser(who) {
   if (!box) return;
   box.querySelector(".user-name").textContent = who.name;
   box.querySelector(".user-role").textContent = `${who.role_label} · ${who.scope_label}`;
-  box.querySelector(".logout").addEventListener("click", () => logout());
+  box.querySelector(".logout").addEventListener("click", () => {
+    forgetRoutes();
+    window.addEventListener("pagehide", forgetRoutes); // and a copy an answer in flight kept meanwhile
+    logout();
+  });
   box.hidden = false;
+}
+
+/**
+ * Logging out removes the copies of routes that /route keeps for use without signal (localStorage keys of
+ * route.js's STORE, "spotcheck.route.v1.…", one set per account) from this browser: at the click, and again
+ * when the page goes (a request still running at the click may have kept its answer since). The route
+ * page's service-worker cache is left: it holds the page's shell only, no personal data.
+ */
+function forgetRoutes() {
+  try {
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith("spotcheck.route.")) localStorage.removeItem(key);
+    }
+  } catch (_) { /* storage refused: nothing was kept */ }
 }

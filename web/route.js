@@ -2,7 +2,8 @@
 // arrival times and navigation links, the line on a map, downloads (GPX, KML, offline map, A4 sheet) and
 // "visited" marks. Everything comes from /api/v1/field (the plan and its order are the server's); this
 // file only draws. Each answer is kept in localStorage, so that without signal the page shows the route
-// saved last instead of an error.
+// saved last instead of an error; the page itself (HTML, scripts, styles, Leaflet) is kept by the service
+// worker route-sw.js, so that /route also opens without signal.
 import { ApiError, esc, getJson, me, num, postJson } from "/web/api.js";
 import { el, say, showUser } from "/web/dom.js";
 
@@ -390,6 +391,10 @@ async function start() {
   window.addEventListener("online", () => state.savedAt !== null && showDay(state.day));
   await showDay(select.value);
 }
+
+// The shell's service worker (web/route-sw.js, allowed /route by the service's Service-Worker-Allowed
+// header). Without one (an old browser, a private window, plain http off localhost) the page needs signal.
+navigator.serviceWorker?.register("/web/route-sw.js", { scope: "/route" }).catch(() => {});
 
 start().catch((err) => {
   say($("message"), `加载失败：${err.message}`);

@@ -121,12 +121,20 @@ def firm_page() -> HTMLResponse:
 
 
 class AssetFiles(StaticFiles):
-    """``web/`` without its pages: scripts, styles, images and vendored libraries; ``*.html`` is 404."""
+    """``web/`` without its pages: scripts, styles, images and vendored libraries; ``*.html`` is 404.
+
+    ``route-sw.js``, the route page's service worker, may control ``/route`` although it is served from
+    ``/web/`` (``Service-Worker-Allowed``), and is revalidated on every update check (``no-cache``).
+    """
+
+    SERVICE_WORKERS = {"route-sw.js": {"Service-Worker-Allowed": "/route", "Cache-Control": "no-cache"}}
 
     async def get_response(self, path: str, scope: Scope) -> Response:  # noqa: D102
         if path.lower().endswith(PAGE_SUFFIXES):
             raise HTTPException(status_code=404)
-        return await super().get_response(path, scope)
+        response = await super().get_response(path, scope)
+        response.headers.update(self.SERVICE_WORKERS.get(path, {}))
+        return response
 
 
 static = AssetFiles(directory=WEB_DIR)

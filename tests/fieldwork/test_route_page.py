@@ -3,7 +3,8 @@
 An inspector logs in through the login form and finds the day's stops in the server's order with its
 arrival times, the line and numbered markers on the map, the navigation links the API gives, a GPX download
 that parses, and the route still there without signal. A firm's leader opens another team by its id; an
-inspector asking for another team is refused in Chinese.
+inspector asking for another team is refused in Chinese. Without signal the page itself opens from its service
+worker (web/route-sw.js) with the kept route; logging out forgets the kept routes.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import contextmanager
 from types import SimpleNamespace
+from urllib.parse import urlparse
 
 import gpxpy
 
@@ -256,3 +258,78 @@ def test_the_province_reads_a_route_on_a_desktop_without_marking_visits(browser,
         save(page.screenshot(), "route-desktop.png", tmp_path)
         assert_only_the_service(page, base)
         assert_no_console_errors(page)
+
+
+KEPT_ROUTES = "() => Object.keys(localStorage).filter((k) => k.startsWith('spotcheck.route.'))"
+SHELL_CACHE = "spotcheck-route-shell-v1"  # web/route-sw.js's CACHE
+SHELL = {"/route", "/web/route.js", "/web/api.js", "/web/dom.js", "/web/style.css", "/web/route.css",
+         "/web/vendor/leaflet/leaflet.js", "/web/vendor/leaflet/leaflet.css"}  # what the page loads  # fmt: skip
+
+
+def test_the_route_page_itself_opens_without_signal_and_logout_forgets_the_kept_routes(browser, field_server):
+    base, world = field_server
+    team = world["teams"]["甲组"]
+    with phone_page(browser, base, "i1", world) as page:
+        context = page.context
+        _open(page, base + "/route")
+        sw = page.request.get(base + "/web/route-sw.js")
+        assert sw.ok and sw.headers["service-worker-allowed"] == "/route"
+        assert sw.headers["cache-control"] == "no-cache"
+        # The worker installs (the shell kept) and controls the page; a reload online if it did not claim it.
+        assert page.evaluate("async () => (await navigator.serviceWorker.ready).scope") == base + "/route"
+        if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
+            _open(page, base + "/route")
+        controller = page.evaluate("() => navigator.serviceWorker.controller?.scriptURL")
+        assert controller == base + "/web/route-sw.js"
+        today = page.locator("#day-select").input_value()
+        days = _api(page, base, f"/api/v1/field/teams/{team}/days?day={today}")
+        assert page.locator("#offline-note").is_hidden()
+        online_errors = list(page.console_errors)
+
+        # No signal: the page itself comes from the worker, the route from the copies route.js kept.
+        # set_offline cuts the worker's own fetches too (Chromium reports them on the context, marked with
+        # their service worker): the worker tries the service first, then serves what it kept.
+        failed = []  # (by the worker?, URL, the browser's reason)
+        context.on("requestfailed", lambda r: failed.append((bool(r.service_worker), urlparse(r.url), r.failure)))
+        context.set_offline(True)
+        assert page.reload().from_service_worker
+        page.wait_for_selector(READY)
+        assert page.locator("#team-title").inner_text().endswith("甲组")
+        note = page.locator("#offline-note")
+        assert note.is_visible() and note.inner_text().startswith("离线：显示 ")
+        assert _shown(page) == _expected(days)
+        assert page.locator(".leaflet-marker-pane .stop-marker").count() == len(_expected(days))
+        assert page.evaluate("() => typeof L") == "object"  # Leaflet from the kept shell
+        assert {f for _, _, f in failed} == {OFFLINE}
+        by_worker = {u.path for worker, u, _ in failed if worker}
+        by_page = [u.path for worker, u, _ in failed if not worker]
+        assert by_worker >= SHELL  # the worker asked the service for each, then served its copy
+        assert by_page and all(path.startswith("/api/") for path in by_page)  # the shell never failed the page
+        # The only console errors are the browser's note on each API request the page made without network
+        # (route.js asks the service first, then shows its copy); the worker's failed fetches are not logged
+        # in the page's console.
+        offline_errors = page.console_errors[len(online_errors):]
+        assert offline_errors == [f"Failed to load resource: {OFFLINE}"] * len(by_page), offline_errors
+        assert not online_errors, online_errors
+        context.set_offline(False)
+
+        # Logging out removes every kept route from the browser; the shell stays (no personal data in it).
+        assert page.evaluate(KEPT_ROUTES)
+        page.locator("#user button.logout").click()
+        page.wait_for_url(base + "/login")
+        assert page.evaluate(KEPT_ROUTES) == []
+        # Logged out and online, /route is the service's redirect to the login page, and it was not kept.
+        page.goto(base + "/route")
+        assert page.url.startswith(base + "/login?next=")
+        kept_shell = f"async () => (await (await caches.open('{SHELL_CACHE}')).match('/route'))?.text()"
+        shell = page.evaluate(kept_shell)
+        assert shell and '<script type="module" src="/web/route.js">' in shell
+        # Without signal after logout: the page opens from the kept shell, and shows no one's route.
+        context.set_offline(True)
+        page.goto(base + "/route")
+        page.wait_for_selector("body[data-state=error]")
+        assert "无法连接服务" in page.locator("#message").inner_text()
+        assert page.locator("li.stop").count() == 0
+        context.set_offline(False)
+        assert_only_the_service(page, base)
+        assert set(page.console_errors) <= {f"Failed to load resource: {OFFLINE}"}, page.console_errors

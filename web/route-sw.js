@@ -1,0 +1,81 @@
+// The service worker of the inspectors' route page (scope /route, registered by route.js): keeps the page's
+// shell (its HTML, scripts, styles and Leaflet) so that /route opens in a village without signal. The route
+// itself is not kept here: route.js keeps every API answer in localStorage, per account.
+//
+// Network first: online, every shell file comes from the service (an update applies at once) and refreshes
+// the kept copy; only when the network fails is the kept copy served. Nothing else is touched: /api/...,
+// /route/sheet (rendered per request) and every other URL go to the network as if there were no worker.
+// Only a plain 200 is kept, never a redirect (a logged-out /route answers 303 to /login) nor an error.
+// The shell holds no personal data, so logout leaves it (web/dom.js clears the kept routes).
+
+const CACHE = "spotcheck-route-shell-v1"; // a new version when the shell's list or this file's logic changes
+const PAGE = "/route"; // /route?team=…&day=… is the same page: kept once, under /route
+const SHELL = [
+  PAGE,
+  "/web/route.js", "/web/api.js", "/web/dom.js", // route.js and the modules it imports (dom.js imports api.js)
+  "/web/route.css", "/web/style.css",
+  "/web/vendor/leaflet/leaflet.js", "/web/vendor/leaflet/leaflet.css",
+  // The basemap switcher's icon (leaflet.css); the stops and the base are divIcons, no marker images.
+  "/web/vendor/leaflet/images/layers.png", "/web/vendor/leaflet/images/layers-2x.png",
+];
+const ASSETS = new Set(SHELL.filter((u) => u !== PAGE));
+
+/** A response worth keeping: a 200 of the service itself, not reached through a redirect. */
+const keepable = (r) => r.status === 200 && r.type === "basic" && !r.redirected;
+
+/** The service's answer, revalidated (never a stale copy of the HTTP cache). */
+const fromNetwork = (url, init = {}) => fetch(url, { cache: "no-cache", credentials: "same-origin", ...init });
+
+self.addEventListener("install", (event) => {
+  // All or nothing: a shell missing a file would not open offline; a failed install is tried again when
+  // route.js registers the worker next time.
+  event.waitUntil((async () => {
+    const answers = await Promise.all(SHELL.map((u) => fromNetwork(u, { redirect: "manual" })));
+    const bad = answers.findIndex((r) => !keepable(r));
+    if (bad >= 0) throw new Error(`shell not kept: ${SHELL[bad]} answered ${answers[bad].status}`);
+    const cache = await caches.open(CACHE);
+    await Promise.all(answers.map((r, i) => cache.put(SHELL[i], r)));
+    await self.skipWaiting(); // the logic is network first: a new worker may take over at once
+  })());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith("spotcheck-route-shell-") && name !== CACHE) await caches.delete(name);
+    }
+    await self.clients.claim(); // the page that registered the worker is controlled without a reload
+  })());
+});
+
+self.addEventListener("fetch", (event) => {
+  const { request } = event;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== location.origin) return;
+  let key = null;
+  if (request.mode === "navigate") key = url.pathname === PAGE ? PAGE : null; // not /route/sheet
+  else if (!url.search && ASSETS.has(url.pathname)) key = url.pathname;
+  if (!key) return; // not the shell (an API answer, the sheet, an export...): the network's, untouched
+  event.respondWith(networkFirst(event, key));
+});
+
+async function networkFirst(event, key) {
+  const { request } = event;
+  let answer;
+  try {
+    // A navigation is passed on as it is: its redirect mode is "manual", so a 303 to /login reaches the
+    // browser, which follows it. An asset is asked for again, revalidated with the service.
+    answer = await (request.mode === "navigate" ? fetch(request) : fromNetwork(request.url));
+  } catch (err) {
+    const copy = await caches.match(key, { cacheName: CACHE });
+    if (copy) return copy;
+    throw err; // nothing kept: the browser's own offline error
+  }
+  if (keepable(answer)) {
+    const copy = answer.clone();
+    // The fresh copy replaces the kept one (storage full or refused: the answer is still served).
+    event.waitUntil(caches.open(CACHE).then((cache) => cache.put(key, copy)).catch(() => {}));
+  }
+  return answer;
+}
