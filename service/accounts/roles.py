@@ -48,6 +48,9 @@ class Permission(StrEnum):
     FIELD_READ = "field.read"  # firms, teams, assignments, route plans and routes: within the scope
     FIELD_MANAGE = "field.manage"  # teams, bases, assignment by hand, route planning, supplied matrices
     FIELD_VISIT = "field.visit"  # mark one's team's house visited
+    INSPECT_READ = "inspections.read"  # inspections, their photos and reviews: within the scope
+    INSPECT = "inspections.write"  # fill in and submit the inspection of one's team's houses
+    INSPECT_REVIEW = "inspections.review"  # approve an inspection or return it with comments
     ACCOUNTS = "accounts.manage"
     AUDIT = "audit.read"
 
@@ -67,6 +70,9 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.FIELD_READ: frozenset({Role.PROVINCE, Role.FIRM, Role.INSPECTOR, Role.LEADER}),
     Permission.FIELD_MANAGE: frozenset({Role.PROVINCE, Role.FIRM}),
     Permission.FIELD_VISIT: frozenset({Role.FIRM, Role.INSPECTOR}),
+    Permission.INSPECT_READ: ALL,
+    Permission.INSPECT: frozenset({Role.FIRM, Role.INSPECTOR}),
+    Permission.INSPECT_REVIEW: frozenset({Role.PROVINCE, Role.FIRM}),
     Permission.ACCOUNTS: frozenset({Role.PROVINCE}),
     Permission.AUDIT: frozenset({Role.PROVINCE}),
 }
@@ -85,6 +91,9 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.FIELD_READ: "查看检查机构、检查组、房屋分配和检查路线",
     Permission.FIELD_MANAGE: "管理检查组和驻地、调整房屋分配、规划路线",
     Permission.FIELD_VISIT: "标记本组房屋已入户",
+    Permission.INSPECT_READ: "查看辖区内的入户检查记录、照片和审核意见",
+    Permission.INSPECT: "填写和提交本组房屋的入户检查表",
+    Permission.INSPECT_REVIEW: "审核入户检查（通过或退回修改）",
     Permission.ACCOUNTS: "管理账户",
     Permission.AUDIT: "查看和校验审计日志",
 }

@@ -131,6 +131,20 @@ class FieldSettings(BaseSettings):
     solver_threads: int = Field(default=2, ge=1, le=32)
 
 
+class InspectionSettings(BaseSettings):
+    """The on-site inspection: the position check and the photos."""
+
+    model_config = SettingsConfigDict(env_prefix="SPOTCHECK_INSPECTION_", extra="ignore")
+
+    position_radius_m: float = Field(
+        default=200, gt=0, le=50_000,
+        description="A position (form opened or sent, photo GPS) farther than this from the house is flagged",
+    )  # fmt: skip
+    photo_max_bytes: int = Field(default=8 * 1024 * 1024, ge=10_000, description="Largest photo (resized on the phone)")
+    photo_max_pixels: int = Field(default=40_000_000, ge=10_000, description="Largest photo in pixels")
+    photos_per_inspection: int = Field(default=30, ge=1, le=200)
+
+
 class SecuritySettings(BaseSettings):
     """Who may reach the service and how hard it is to abuse: hosts, sessions, logins, uploads, rates."""
 
@@ -170,6 +184,7 @@ class Settings(BaseSettings):
     map: MapSettings = Field(default_factory=MapSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     field: FieldSettings = Field(default_factory=FieldSettings)
+    inspection: InspectionSettings = Field(default_factory=InspectionSettings)
 
     @model_validator(mode="after")
     def _production_needs_external_database(self) -> Settings:

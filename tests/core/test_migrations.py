@@ -18,7 +18,8 @@ OUR_TABLES = {
     "draw_house", "draw_event", "account", "account_session", "api_token", "audit_event", "draw_house_record",
     "field_firm", "field_team", "field_team_member", "field_base", "field_assignment", "field_route_plan",
     "field_route_day", "field_route_stop", "field_travel_matrix", "field_travel_matrix_entry",
-    "road_network", "road_vertex", "road_edge", "road_network_unit",
+    "road_network", "road_vertex", "road_edge", "road_network_unit", "inspection", "inspection_photo",
+    "inspection_review",
 }  # fmt: skip
 
 
@@ -51,7 +52,7 @@ def test_geometries_have_declared_srids_and_gist_indexes(empty_engine):
     migrate.upgrade(empty_engine)
     with empty_engine.connect() as conn:
         columns = conn.execute(
-            text("SELECT f_table_name, f_geometry_column, type, srid FROM geometry_columns ORDER BY 1")
+            text("SELECT f_table_name, f_geometry_column, type, srid FROM geometry_columns ORDER BY 1, 2")
         ).all()
         gist = (
             conn.execute(
@@ -67,6 +68,9 @@ def test_geometries_have_declared_srids_and_gist_indexes(empty_engine):
         ("field_route_day", "base_geom", "POINT", 4490),
         ("field_route_day", "line", "LINESTRING", 4490),
         ("house", "geom", "POINT", 4490),
+        ("inspection", "opened_geom", "POINT", 4490),
+        ("inspection", "submitted_geom", "POINT", 4490),
+        ("inspection_photo", "exif_geom", "POINT", 4490),
         ("road_edge", "geom", "LINESTRING", 4490),
         ("road_network", "extent", "POLYGON", 4490),
         ("road_network", "hull", "POLYGON", 4490),
