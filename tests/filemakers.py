@@ -487,3 +487,24 @@ def rename_dbf_fields(shp: Path, names: dict[str, bytes]) -> Path:
             data[offset : offset + 11] = names[name][:10].ljust(11, b"\x00")
     dbf.write_bytes(bytes(data))
     return shp
+
+
+def jpeg_with_exif(lon: float | None = None, lat: float | None = None) -> bytes:
+    """A small JPEG whose EXIF says 2026-12-03 10:15 and, given lon/lat (WGS84), where it was taken."""
+    import io
+
+    from PIL import Image
+
+    img = Image.new("RGB", (64, 48), (120, 90, 60))
+    exif = Image.Exif()
+    exif[0x0132] = "2026:12:03 10:15:00"  # DateTime
+    if lon is not None:
+        def dms(v):
+            d = int(v)
+            m = int((v - d) * 60)
+            return (d, m, round(((v - d) * 60 - m) * 60, 4))
+
+        exif[0x8825] = {1: "N", 2: dms(lat), 3: "E", 4: dms(lon)}  # GPS IFD
+    out = io.BytesIO()
+    img.save(out, "JPEG", exif=exif)
+    return out.getvalue()

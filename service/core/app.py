@@ -72,11 +72,12 @@ def routers() -> tuple:
     from service.draws import routes as draws
     from service.fieldwork import routes as fieldwork
     from service.frame import routes_houses, routes_imports, routes_sites
+    from service.inspections import routes as inspections
     from service.maps import routes as maps
     from service.pages import routes as pages
     from service.roads import routes as roads
 
     return (
         core.router, accounts.router, audit.router, divisions.router, routes_houses.router, routes_sites.router, routes_imports.router,
-        draws.router, plan_routes.router, maps.router, roads.router, fieldwork.router, pages.router,
+        draws.router, plan_routes.router, maps.router, roads.router, fieldwork.router, inspections.router, pages.router,
     )  # fmt: skip

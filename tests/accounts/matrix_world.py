@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from service.audit.trail import Actor
 from tests.factories import make_account, point_in
 from tests.fieldwork.conftest import FIRST_DAY as TODAY
+from tests.filemakers import jpeg_with_exif
 
 counter = itertools.count()
 
@@ -69,7 +70,8 @@ def build_world(engine) -> dict:
     spare = make_account(engine, "spare", "county", scope_code=UNIT).__dict__
     firm, team = _team_of(engine, plan_id, "第一组", accounts["inspector_in"]["id"], draws[0], houses)
     _plan_team(engine, team, actor)
-    return {"firm": firm, "team": team, "plan": plan_id, "published": draws[0], "units_drawn": draws[1], "houses_drawn": draws[2],
+    inspection, photo = _inspection_of(engine, draws[0], houses[0], team, accounts["inspector_in"]["id"])
+    return {"inspection": inspection, "photo": photo, "firm": firm, "team": team, "plan": plan_id, "published": draws[0], "units_drawn": draws[1], "houses_drawn": draws[2],
             "houses": houses, "survey_code": house[0], "lon": house[1], "lat": house[2], "site": site,
             "batch": batch, "network": network, "accounts": accounts, "spare": spare}  # fmt: skip
 
@@ -132,7 +134,35 @@ def new_base(w) -> int:
 
 
 def version_of(w, table: str) -> int:
-    key = {"field_team": "id = :t", "field_assignment": "draw_id = :d AND house_id = :h"}[table]
+    key = {"field_team": "id = :t", "field_assignment": "draw_id = :d AND house_id = :h",
+           "inspection": "draw_id = :d AND house_id = :h"}[table]
     with w["db"].connect() as conn:
         return conn.execute(text(f"SELECT version FROM {table} WHERE {key}"),
                             {"t": w["team"], "d": w["published"], "h": w["houses"][0]}).scalar_one()  # fmt: skip
+
+
+INSPECTION_CLIENT = "00000000-0000-4000-8000-000000000001"
+
+
+def _inspection_of(engine, draw_id: int, house_id: int, team_id: int, account_id: int) -> tuple[int, int]:
+    """A draft inspection of the house by the team, with one photo. Returns (inspection id, photo id)."""
+
+    with engine.begin() as conn:
+        inspection = conn.execute(text(
+            "INSERT INTO inspection (client_id, draw_id, house_id, team_id, unit_code, form_version, "
+            "created_by_account_id, updated_by_account_id) VALUES (:c, :d, :h, :t, :u, 'v1', :a, :a) RETURNING id"),
+            {"c": INSPECTION_CLIENT, "d": draw_id, "h": house_id, "t": team_id, "u": UNIT, "a": account_id},
+        ).scalar_one()  # fmt: skip
+        photo = conn.execute(text(
+            "INSERT INTO inspection_photo (client_id, inspection_id, content, content_type, sha256, size_bytes, "
+            "width, height, uploaded_by_account_id) VALUES (gen_random_uuid(), :i, :b, 'image/jpeg', "
+            "repeat('0', 64), 10, 64, 48, :a) RETURNING id"), {"i": inspection, "b": jpeg_with_exif(), "a": account_id},
+        ).scalar_one()  # fmt: skip
+    return inspection, photo
+
+
+def submitted_version(w) -> int:
+    """Set the world's inspection to submitted (for a review example) and return its version."""
+    with w["db"].begin() as conn:
+        return conn.execute(text("UPDATE inspection SET status = 'submitted' WHERE id = :i RETURNING version"),
+                            {"i": w["inspection"]}).scalar_one()  # fmt: skip

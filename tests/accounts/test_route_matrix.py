@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ from service.accounts.roles import Permission, allowed
 from service.core import ratelimit
 from tests import filemakers as fm
 from tests.accounts.matrix_world import (
+    INSPECTION_CLIENT,
     PRINCIPALS,
     TODAY,
     UNIT,
@@ -32,6 +34,7 @@ from tests.accounts.matrix_world import (
     new_base,
     new_team,
     plan_body,
+    submitted_version,
     version_of,
 )  # fmt: skip
 from tests.conftest import _new_database, _template, _test_client
@@ -207,6 +210,20 @@ EXAMPLES: dict[tuple[str, str], Callable[[dict, str, dict], Call]] = {
         w, n, a, "{firm_id}", files={"file": ("m.csv", b"from,to,duration_s\nA,B,60\n")}, data={"name": "矩阵"},
         ok=(201,)),
     ("GET", "/api/v1/field/firms/{firm_id}/matrices"): lambda w, n, a: _field(w, n, a, "{firm_id}"),
+    ("GET", "/api/v1/inspections/form"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/api/v1/inspections"): lambda w, n, a: Call(targeted=False, absent=w["survey_code"]),
+    ("GET", "/api/v1/inspections/houses/{draw_id}/{house_id}"): lambda w, n, a: _field(w, n, a, "{draw_id}{house_id}"),
+    ("PUT", "/api/v1/inspections/by-client/{client_id}"): lambda w, n, a: Call(path={"client_id": INSPECTION_CLIENT}, json={
+        "draw_id": w["published"], "house_id": w["houses"][0], "version": version_of(w, "inspection"),
+        "answers": {"remarks": f"矩阵{next(counter)}"}}),
+    ("GET", "/api/v1/inspections/{inspection_id}"): lambda w, n, a: Call(path={"inspection_id": w["inspection"]}),
+    ("POST", "/api/v1/inspections/{inspection_id}/photos"): lambda w, n, a: Call(
+        path={"inspection_id": w["inspection"]}, data={"client_id": str(uuid.uuid4())}, ok=(201,),
+        files={"file": ("p.jpg", fm.jpeg_with_exif(), "image/jpeg")}),
+    ("GET", "/api/v1/inspections/{inspection_id}/photos/{photo_id}"): lambda w, n, a: Call(
+        path={"inspection_id": w["inspection"], "photo_id": w["photo"]}),
+    ("POST", "/api/v1/inspections/{inspection_id}/review"): lambda w, n, a: Call(path={"inspection_id": w["inspection"]}, json={
+        "action": "return", "comment": "矩阵", "version": submitted_version(w)}),
     ("GET", "/route"): lambda w, n, a: Call(targeted=False),
     ("GET", "/route/sheet"): lambda w, n, a: Call(params={"team": w["team"], "day": str(TODAY)}),
     ("GET", "/firm"): lambda w, n, a: Call(targeted=False),

@@ -1,0 +1,4 @@
+-- An account's name and username (who changed a record).
+SELECT name, username
+FROM account
+WHERE id = :a

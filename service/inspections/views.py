@@ -1,0 +1,75 @@
+"""Reading inspections: one with its photos and review steps, the form of a house, the list in a scope."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from geo import inspection_form as forms
+from service.accounts.models import person_label
+from service.core.queries import SqlFiles
+from service.core.settings import InspectionSettings
+from service.inspections.models import Inspection
+from service.inspections.schemas import (
+    STATUS_LABELS,
+    HouseFormOut,
+    InspectionListItem,
+    InspectionOut,
+    PhotoOut,
+    ProblemOut,
+    ReviewOut,
+)
+from service.inspections.service import registry
+
+SQL = SqlFiles("service.inspections")
+
+
+def _warnings(row: Inspection, radius: float) -> list[str]:
+    out = []
+    for label, d in (("打开检查表", row.opened_distance_m), ("提交", row.submitted_distance_m)):
+        if d is not None and d > radius:
+            out.append(f"{label}时的位置距房屋 {d:.0f} 米，超过 {radius:.0f} 米。")
+    return out
+
+
+def inspection_out(session: Session, row: Inspection, settings: InspectionSettings, reg: dict | None = None) -> InspectionOut:
+    """The inspection as the API answers it."""
+    reg = reg or registry(session, row.draw_id, row.house_id)
+    photos = [
+        PhotoOut(**p._mapping, far=p.exif_distance_m is not None and p.exif_distance_m > settings.position_radius_m,
+                 url=f"/api/v1/inspections/{row.id}/photos/{p.id}")
+        for p in session.execute(SQL.one("inspection_photos"), {"inspection_id": row.id})
+    ]  # fmt: skip
+    reviews = [
+        ReviewOut(action=r.action, comment=r.comment, version=r.version, by=person_label(r.name, r.username), at=r.at)
+        for r in session.execute(SQL.one("inspection_reviews"), {"inspection_id": row.id})
+    ]
+    problems = forms.validate(forms.load_form(row.form_version), row.answers, reg, photo_count=len(photos))
+    by = session.execute(SQL.one("account_name"), {"a": row.updated_by_account_id}).one()
+    return InspectionOut(
+        id=row.id, client_id=row.client_id, draw_id=row.draw_id, house_id=row.house_id,
+        survey_code=reg["survey_code"], unit_code=row.unit_code, team_id=row.team_id, form_version=row.form_version,
+        status=row.status, status_label=STATUS_LABELS[row.status], version=row.version, answers=row.answers,
+        summary=row.summary, problems=[ProblemOut(field=p.field, code=p.code, message=p.message) for p in problems],
+        opened_at=row.opened_at, opened_distance_m=row.opened_distance_m, submitted_at=row.submitted_at,
+        submitted_distance_m=row.submitted_distance_m, position_warnings=_warnings(row, settings.position_radius_m),
+        photos=photos, reviews=reviews, synthetic=row.synthetic, updated_at=row.updated_at,
+        updated_by=person_label(by.name, by.username),
+    )  # fmt: skip
+
+
+def house_form(session: Session, draw_id: int, house_id: int, settings: InspectionSettings) -> HouseFormOut:
+    """The registry record of a drawn house with its inspection, if any (the caller's reach checked before)."""
+    reg = registry(session, draw_id, house_id)
+    row = session.query(Inspection).filter_by(draw_id=draw_id, house_id=house_id).one_or_none()
+    return HouseFormOut(
+        draw_id=draw_id, house_id=house_id, survey_code=reg["survey_code"], unit_code=reg["unit_code"],
+        team_id=reg["team_id"] or 0, lon=reg["lon"], lat=reg["lat"], registry=reg,
+        form_version=row.form_version if row else forms.load_form()["version"], radius_m=settings.position_radius_m,
+        inspection=inspection_out(session, row, settings, reg) if row else None, synthetic=bool(reg["synthetic"]),
+    )  # fmt: skip
+
+
+def inspections(session: Session, params: dict, settings: InspectionSettings) -> list[InspectionListItem]:
+    """The inspections of the scope (``params``: the scope's, draw_id, status, limit)."""
+    rows = session.execute(SQL.one("inspections_list"), {**params, "radius": settings.position_radius_m})
+    return [InspectionListItem(**r._mapping, status_label=STATUS_LABELS[r.status]) for r in rows]
