@@ -60,7 +60,7 @@ def list_inspections(
 def house(principal: Reader, session: SessionDep, settings: SettingsDep, draw_id: Id, house_id: Id) -> HouseFormOut:
     """What the phone needs to inspect the house: its platform record and the inspection so far."""
     reg = S.registry(session, draw_id, house_id)
-    S.check_reach(session, principal, reg["unit_code"], reg["team_id"])
+    S.check_reach(principal, reg["unit_code"], reg["team_id"])
     return house_form(session, draw_id, house_id, settings.inspection)
 
 
@@ -93,7 +93,7 @@ def photo(
 ) -> InspectionOut:  # fmt: skip
     """EXIF time and GPS are read on the server; a photo far from the house is flagged."""
     row = S.get_inspection(session, principal, inspection_id, lock=True)
-    S.writer_team(session, principal, row)
+    S.writer_team(session, principal, row.team_id)
     with saved_upload(file, settings.security, unzip=False) as path:
         data = path.read_bytes()
     add_photo(session, principal, row, client_id, data, caption, settings.inspection)

@@ -63,28 +63,22 @@ def registry(session: Session, draw_id: int, house_id: int) -> dict:
     row = session.execute(SQL.one("house_registry"), {"draw_id": draw_id, "house_id": house_id}).mappings().one_or_none()
     if row is None:
         raise NotFound(f"抽样 {draw_id} 中没有房屋 {house_id}。", f"Draw {draw_id} has no house {house_id}.")
-    out = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
-    return out
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
 
 
-def check_reach(session: Session, principal: Principal, unit_code: str, team_id: int | None) -> None:
+def check_reach(principal: Principal, unit_code: str, team_id: int | None) -> None:
     """Refuse an inspection (or house) outside the caller's scope: its unit, and an inspector's team."""
     principal.scope.require_unit(unit_code)
     if principal.role is Role.INSPECTOR and (team_id is None or principal.scope.team_id != team_id):
         raise Forbidden("您的账户只能查看本检查组的入户检查。", "Only your own team's inspections.")
 
 
-def _writer_team(session: Session, principal: Principal, reg: dict) -> int:
-    """The team that inspects the house, if the caller may write for it."""
-    if reg["team_id"] is None:
+def writer_team(session: Session, principal: Principal, team_id: int | None) -> int:
+    """The team that inspects the house, if the caller may write for it (an inspector: their own team)."""
+    if team_id is None:
         raise InvalidInput("该房屋尚未分配给检查组，不能填写检查表。", "The house is not assigned to a team.")
-    F.get_team(session, F.field_caller(session, principal), reg["team_id"])  # an inspector: only their team
-    return int(reg["team_id"])
-
-
-def writer_team(session: Session, principal: Principal, row: Inspection) -> None:
-    """Refuse a writer outside the inspection's team (an inspector) or firm."""
-    F.get_team(session, F.field_caller(session, principal), row.team_id)
+    F.get_team(session, F.field_caller(session, principal), team_id)
+    return int(team_id)
 
 
 def _wgs84(p: PositionIn) -> tuple[float, float]:
@@ -112,10 +106,6 @@ def _request_sha(client_id: uuid.UUID, body: InspectionIn) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _problems(form: dict, answers: dict, reg: dict, photos: int) -> list[forms.Problem]:
-    return forms.validate(form, answers, reg, photo_count=photos)
-
-
 def _photo_count(session: Session, inspection_id: int | None) -> int:
     if inspection_id is None:
         return 0
@@ -132,7 +122,7 @@ def save(
     if row is not None and row.last_request_sha256 == sha:
         return row, False  # the same request again: stored once
     reg = registry(session, body.draw_id, body.house_id)
-    team_id = _writer_team(session, principal, reg)
+    team_id = writer_team(session, principal, reg["team_id"])
     try:
         form = forms.load_form(body.form_version)
     except (KeyError, FileNotFoundError, ValueError) as exc:
@@ -158,7 +148,7 @@ def save(
                 "您的内容仍保存在本机，请对照服务器上的版本后再提交。",
                 f"Version conflict: the server has {row.version}, the change was made from {body.version}.",
             )
-    problems = _problems(form, body.answers, reg, _photo_count(session, row.id if row else None))
+    problems = forms.validate(form, body.answers, reg, photo_count=_photo_count(session, row.id if row else None))
     # A draft may lack answers and photos, but never holds a mistyped value; a submission lacks nothing.
     blocking = [p for p in problems if body.submit or (p.code in BLOCKING_IN_DRAFT and p.field != "photos")]
     if blocking:
@@ -198,8 +188,8 @@ def save(
 
 
 def review(session: Session, principal: Principal, row: Inspection, body: ReviewIn) -> None:
-    """Approve a submitted inspection, or return it to the team with comments (the firm, the province)."""
-    check_reach(session, principal, row.unit_code, row.team_id)
+    """Approve a submitted inspection (read with ``get_inspection``), or return it to the team with comments
+    (the firm, the province)."""
     F.get_team(session, F.field_caller(session, principal), row.team_id, manage=True)
     if row.status != "submitted":
         raise Conflict("只能审核已提交的检查。", f"The inspection is {row.status}, not submitted.")
@@ -220,5 +210,5 @@ def get_inspection(session: Session, principal: Principal, inspection_id: int, l
     row = session.get(Inspection, inspection_id, with_for_update=lock)
     if row is None:
         raise NotFound(f"未找到编号为 {inspection_id} 的检查记录。", f"No inspection {inspection_id}.")
-    check_reach(session, principal, row.unit_code, row.team_id)
+    check_reach(principal, row.unit_code, row.team_id)
     return row
