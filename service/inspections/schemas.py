@@ -80,6 +80,14 @@ class ReviewOut(BaseModel):
     at: dt.datetime
 
 
+class PositionOut(BaseModel):
+    """A stored position of the phone (CGCS2000 lon/lat) and its accuracy."""
+
+    lon: float
+    lat: float
+    accuracy_m: float | None
+
+
 class InspectionOut(BaseModel):
     """An inspection with its answers, derived results, positions, photos and review steps."""
 
@@ -102,6 +110,8 @@ class InspectionOut(BaseModel):
     submitted_at: dt.datetime | None
     submitted_distance_m: float | None
     position_warnings: list[str] = Field(description="Chinese warnings: a position far from the house")
+    opened_position: PositionOut | None = None
+    submitted_position: PositionOut | None = None
     photos: list[PhotoOut]
     reviews: list[ReviewOut]
     synthetic: bool
@@ -141,22 +151,42 @@ class ReviewIn(BaseModel):
         return self
 
 
+class FlagOut(BaseModel):
+    """Something a reviewer should look at (Chinese label): a position or photo far from the house or
+    without EXIF, or a serious finding."""
+
+    code: str
+    kind: Literal["position", "photo", "finding"]
+    label: str
+
+
 class InspectionListItem(BaseModel):
-    """A line of the inspections list."""
+    """A line of the inspections list (and of the review queue)."""
 
     id: int
     draw_id: int
     house_id: int
     survey_code: str
+    address: str | None = None
     unit_code: str
+    unit_name: str | None = None
     team_id: int
     team_name: str
     status: str
     status_label: str
     version: int
     photos: int
-    far: bool
+    far: bool = Field(description="The opened or submitted position farther from the house than the radius")
+    opened_distance_m: float | None = None
+    submitted_distance_m: float | None = None
+    photos_far: int = Field(default=0, description="Photos whose EXIF position is beyond the radius")
+    photos_without_gps: int = 0
+    photos_without_time: int = 0
     summary: dict[str, Any]
+    result_class: str | None = Field(default=None, description="geo.inspection_results class; none for a draft")
+    result_label: str | None = None
+    result_colour: str | None = None
+    flags: list[FlagOut] = Field(default_factory=list)
     submitted_at: dt.datetime | None
     updated_at: dt.datetime
     synthetic: bool

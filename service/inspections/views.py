@@ -5,16 +5,19 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from geo import inspection_form as forms
+from geo.inspection_results import RESULT_COLOURS, RESULT_LABELS, needs_notice, result_class
 from service.accounts.models import person_label
 from service.core.queries import SqlFiles
 from service.core.settings import InspectionSettings
 from service.inspections.models import Inspection
 from service.inspections.schemas import (
     STATUS_LABELS,
+    FlagOut,
     HouseFormOut,
     InspectionListItem,
     InspectionOut,
     PhotoOut,
+    PositionOut,
     ProblemOut,
     ReviewOut,
 )
@@ -45,6 +48,12 @@ def inspection_out(session: Session, row: Inspection, settings: InspectionSettin
     ]
     problems = forms.validate(forms.load_form(row.form_version), row.answers, reg, photo_count=len(photos))
     by = session.execute(SQL.one("account_name"), {"a": row.updated_by_account_id}).one()
+    pos = session.execute(SQL.one("inspection_positions"), {"inspection_id": row.id}).one()
+    opened, submitted = (
+        PositionOut(lon=lon, lat=lat, accuracy_m=acc) if lon is not None else None
+        for lon, lat, acc in ((pos.opened_lon, pos.opened_lat, pos.opened_accuracy_m),
+                              (pos.submitted_lon, pos.submitted_lat, pos.submitted_accuracy_m))
+    )  # fmt: skip
     return InspectionOut(
         id=row.id, client_id=row.client_id, draw_id=row.draw_id, house_id=row.house_id,
         survey_code=reg["survey_code"], unit_code=row.unit_code, team_id=row.team_id, form_version=row.form_version,
@@ -52,6 +61,7 @@ def inspection_out(session: Session, row: Inspection, settings: InspectionSettin
         summary=row.summary, problems=[ProblemOut(field=p.field, code=p.code, message=p.message) for p in problems],
         opened_at=row.opened_at, opened_distance_m=row.opened_distance_m, submitted_at=row.submitted_at,
         submitted_distance_m=row.submitted_distance_m, position_warnings=_warnings(row, settings.position_radius_m),
+        opened_position=opened, submitted_position=submitted,
         photos=photos, reviews=reviews, synthetic=row.synthetic, updated_at=row.updated_at,
         updated_by=person_label(by.name, by.username),
     )  # fmt: skip
@@ -69,7 +79,40 @@ def house_form(session: Session, draw_id: int, house_id: int, settings: Inspecti
     )  # fmt: skip
 
 
+def _flags(r, radius: float) -> list[FlagOut]:
+    """What a reviewer should look at in one line of the list (``inspections_list.sql``)."""
+    s, out = r.summary or {}, []
+
+    def flag(code: str, kind: str, label: str, when: object = True) -> None:
+        if when:
+            out.append(FlagOut(code=code, kind=kind, label=label))
+
+    for code, name, d in (("opened_far", "打开", r.opened_distance_m), ("submitted_far", "提交", r.submitted_distance_m)):
+        flag(code, "position", f"{name}时距房屋 {d or 0:.0f} 米", d is not None and d > radius)
+    flag("no_position", "position", "未记录位置",
+         r.status != "draft" and r.opened_distance_m is None and r.submitted_distance_m is None)  # fmt: skip
+    flag("photos_far", "photo", f"{r.photos_far} 张照片拍摄位置超过 {radius:.0f} 米", r.photos_far)
+    flag("photos_without_gps", "photo", f"{r.photos_without_gps} 张照片无拍摄位置", r.photos_without_gps)
+    flag("photos_without_time", "photo", f"{r.photos_without_time} 张照片无拍摄时间", r.photos_without_time)
+    flag("collapse_risk", "finding", "倒塌风险" + ("" if r.controlled else "（未记录管控）"), s.get("collapse_risk"))
+    flag("paper_rectification", "finding", "数字整治", s.get("paper_rectification"))
+    flag("hazard_wrong", "finding", "隐患判定有误", s.get("hazard_correct") is False)
+    wrong = s.get("record_mismatches") or []
+    flag("record_wrong", "finding", f"排查信息 {len(wrong)} 项有误", s.get("record_accurate") is False)
+    flag("needs_notice", "finding", "须下发整改通知单", r.status != "draft" and needs_notice(s))
+    return out
+
+
 def inspections(session: Session, params: dict, settings: InspectionSettings) -> list[InspectionListItem]:
-    """The inspections of the scope (``params``: the scope's, draw_id, status, limit)."""
-    rows = session.execute(SQL.one("inspections_list"), {**params, "radius": settings.position_radius_m})
-    return [InspectionListItem(**r._mapping, status_label=STATUS_LABELS[r.status]) for r in rows]
+    """The inspections of the scope (``params``: the scope's, draw_id, status, limit), with the review
+    queue's flags and, once submitted, the result class (``geo.inspection_results``)."""
+    radius = settings.position_radius_m
+    out = []
+    for r in session.execute(SQL.one("inspections_list"), {**params, "radius": radius}):
+        cls = result_class(r.summary or {}, controlled=r.controlled) if r.status != "draft" else None
+        fields = {k: v for k, v in r._mapping.items() if k != "controlled"}
+        out.append(InspectionListItem(
+            **fields, status_label=STATUS_LABELS[r.status], result_class=cls, result_label=RESULT_LABELS.get(cls),
+            result_colour=RESULT_COLOURS.get(cls), flags=_flags(r, radius),
+        ))  # fmt: skip
+    return out

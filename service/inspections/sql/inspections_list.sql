@@ -1,11 +1,25 @@
 -- Inspections in the caller's scope (units; an inspector: their team), newest change first.
-SELECT i.id, i.draw_id, i.house_id, h.survey_code, i.unit_code, i.team_id, t.name AS team_name, i.status,
-       i.version, i.summary, i.submitted_at, i.updated_at, i.synthetic,
-       (SELECT count(*) FROM inspection_photo AS p WHERE p.inspection_id = i.id) AS photos,
-       COALESCE(i.opened_distance_m > :radius OR i.submitted_distance_m > :radius, false) AS far
+-- For the review queue: the unit's name, the positions' distances, the photos without EXIF or far from the
+-- house, and whether control measures are recorded on the form.
+SELECT i.id, i.draw_id, i.house_id, h.survey_code, h.address, i.unit_code, d.name AS unit_name, i.team_id,
+       t.name AS team_name, i.status, i.version, i.summary, i.submitted_at, i.updated_at, i.synthetic,
+       i.opened_distance_m, i.submitted_distance_m,
+       COALESCE(i.opened_distance_m > :radius OR i.submitted_distance_m > :radius, false) AS far,
+       p.photos, p.photos_far, p.photos_without_gps, p.photos_without_time,
+       CASE WHEN jsonb_typeof(i.answers -> 'control_measures') = 'array'
+            THEN jsonb_array_length(i.answers -> 'control_measures') > 0 ELSE false END AS controlled
 FROM inspection AS i
 JOIN house AS h ON h.id = i.house_id
 JOIN field_team AS t ON t.id = i.team_id
+LEFT JOIN division AS d ON d.code = i.unit_code
+CROSS JOIN LATERAL (
+    SELECT count(*) AS photos,
+           count(*) FILTER (WHERE ph.exif_distance_m > :radius) AS photos_far,
+           count(*) FILTER (WHERE ph.exif_geom IS NULL) AS photos_without_gps,
+           count(*) FILTER (WHERE ph.taken_at IS NULL) AS photos_without_time
+    FROM inspection_photo AS ph
+    WHERE ph.inspection_id = i.id
+) AS p
 WHERE (:scope_all OR i.unit_code = ANY(CAST(:scope_units AS text[])))
   AND (CAST(:scope_team AS bigint) IS NULL OR i.team_id = CAST(:scope_team AS bigint))
   AND (CAST(:draw_id AS bigint) IS NULL OR i.draw_id = CAST(:draw_id AS bigint))
