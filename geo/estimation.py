@@ -1,7 +1,10 @@
-"""Design-weighted estimation of shares from the inspection results, with confidence intervals.
+"""Design-weighted estimation of shares and mean counts from the inspection results, with confidence intervals.
 
 After the field work the office estimates shares such as "share of platform records found accurate" for
-each drawn unit, each city and the province. This module does it for any 0/1 outcome ``y``.
+each drawn unit, each city and the province (``estimate_share``, any 0/1 outcome ``y``), and means of
+non-negative counts such as "missed houses (漏排) per sampled house" (``estimate_mean``). Both may be
+restricted to a **domain** (a ``domain`` column: e.g. 数字整治 among the houses the platform recorded as
+rectified).
 
 Design (as drawn)
     Stage 1: county-level units within cities (strata = cities); the city seats and the stand-alone units
@@ -12,7 +15,16 @@ Design (as drawn)
 Estimator
     Hájek (ratio) estimator ``R = sum(w y) / sum(w)`` with ``w = 1 / (pi_unit * pi_house)``, over the
     houses of the domain (one unit, one city or the province) that have a result. Houses without a
-    result (``y`` missing) are dropped, which assumes they are missing at random within the design.
+    result (``y`` missing) are dropped, which assumes they are missing at random within the design. The
+    same ratio estimates a share (``y`` 0/1) and a mean count (``y >= 0``).
+
+Domains
+    With a ``domain`` column, a house with a result outside the domain (``domain`` False) stays in the
+    sample with ``d_k = 0``: ``R = sum(w d y) / sum(w d)`` and ``z_k = w_k d_k (y_k - R) / sum(w d)``, so it
+    contributes 0 to its PSU's total but still counts among the PSUs and house strata of the design (the
+    usual domain estimator; dropping it would understate the variance). A house in the domain without a
+    result (``y`` missing), or with ``domain`` missing, is dropped as above. A level's domain with no house
+    gives no estimate.
 
 Variance: Taylor linearisation
     ``z_k = w_k (y_k - R) / sum(w)``; ``var(R) = var(sum z)`` estimated as a stratified design:
@@ -43,13 +55,13 @@ Variance: Taylor linearisation
     inflate the df while the few sampled units per city carry most of the variance; in simulations
     (tests/test_estimation.py) that gave city-level coverage near 85 % instead of about 93 %.
 
-Confidence interval
-    Logit-transformed: ``logit(R) +- t_{df, (1+conf)/2} * se / (R (1 - R))`` back-transformed, so the
-    interval stays within (0, 1) (R's ``svyciprop(method = "logit")``, with Student's t on the
-    Satterthwaite degrees of freedom). When the estimate is exactly 0 or 1, or its linearised SE is 0, the logit
-    interval does not exist: the fallback is a Clopper–Pearson interval for ``x = R * n_eff`` successes
-    out of the Kish effective sample size ``n_eff = (sum w)^2 / sum w^2`` (beta quantiles, so ``n_eff``
-    need not be an integer), with ``se`` reported as the linearised one (0).
+Confidence interval (geo.estimation_ci, which states them in full)
+    Shares: logit-transformed with Student's t on the Satterthwaite df (R's ``svyciprop(method =
+    "logit")``), so the interval stays within (0, 1); at an estimate of exactly 0 or 1, or an SE of 0, a
+    Clopper–Pearson interval on the Kish effective sample size ``n_eff = (sum w)^2 / sum w^2``.
+    Means of counts: on the identity scale, ``R +- t * se``, the lower bound truncated at 0; at an SE of
+    0 (every count equal), Garwood's Poisson interval on ``n_eff``. Each estimate says which in ``scale``
+    (``"logit"``, ``"identity"`` or ``"exact"``) and ``method``; ``se`` is always the linearised one.
 """
 
 from __future__ import annotations
@@ -60,11 +72,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from geo.estimation_ci import mean_interval, share_interval
 from geo.gansu import PROVINCE_CODE
 
 LEVELS = ("unit", "city", "province")
+KINDS = ("share", "mean")
 REQUIRED_COLUMNS = ("unit_code", "city_code", "stratum", "pi_house", "pi_unit", "y")
 _METHOD = "Hájek ratio, Taylor linearisation, {design}"
 _DESIGN = {
@@ -76,10 +89,12 @@ _DESIGN = {
 
 @dataclass
 class Estimate:
-    """One estimated share with its standard error and confidence interval.
+    """One estimated share (``kind`` "share") or mean count ("mean") with its SE and confidence interval.
 
-    ``df`` are the design degrees of freedom of the t quantile; ``n_eff`` the Kish effective sample
-    size ``(sum w)^2 / sum w^2``; ``weight_total`` the estimated number of houses in the domain.
+    ``n`` is the number of houses with a result in the domain; ``df`` the design degrees of freedom of
+    the t quantile; ``n_eff`` the Kish effective sample size ``(sum w)^2 / sum w^2``; ``weight_total`` the
+    estimated number of houses in the domain; ``scale`` the scale of the interval ("logit", "identity" or
+    "exact", see geo.estimation_ci).
     """
 
     level: str
@@ -93,6 +108,8 @@ class Estimate:
     df: float = 1.0
     n_eff: float = math.nan
     weight_total: float = math.nan
+    kind: str = "share"
+    scale: str = "logit"
 
 
 @dataclass
@@ -108,16 +125,34 @@ class _Prepared:
     pi_house: np.ndarray
     pi_unit: np.ndarray
     y: np.ndarray
+    d: np.ndarray  # 1.0 in the domain, 0.0 outside it (a result, but not counted)
 
 
-def _prepare(results: pd.DataFrame) -> _Prepared:
+def _domain(results: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(in the domain, outside it) per row; without a ``domain`` column every row is in it."""
+    if "domain" not in results.columns:
+        return np.ones(len(results), dtype=bool), np.zeros(len(results), dtype=bool)
+    col = results["domain"]
+    known = col.notna().to_numpy()
+    values = col.where(col.notna(), False).to_numpy()
+    if not all(isinstance(v, bool | np.bool_) for v in values):
+        raise ValueError("domain must be True, False or missing")
+    inside = known & values.astype(bool)
+    return inside, known & ~inside
+
+
+def _prepare(results: pd.DataFrame, kind: str = "share") -> _Prepared:
     missing = [c for c in REQUIRED_COLUMNS if c not in results.columns]
     if missing:
         raise ValueError(f"results lack columns {missing}")
-    keep = results["y"].notna().to_numpy()
-    y = results["y"].to_numpy(dtype=float, na_value=np.nan)[keep]
-    if not np.all((y == 0.0) | (y == 1.0)):
+    inside, outside = _domain(results)
+    keep = (inside & results["y"].notna().to_numpy()) | outside
+    d = inside[keep].astype(float)
+    y = np.where(d > 0, results["y"].to_numpy(dtype=float, na_value=np.nan)[keep], 0.0)
+    if kind == "share" and not np.all((y == 0.0) | (y == 1.0)):
         raise ValueError("y must be 0 or 1 (or missing for houses without a result)")
+    if kind == "mean" and not np.all(np.isfinite(y) & (y >= 0.0)):
+        raise ValueError("y must be a non-negative number (or missing for houses without a result)")
     pis = {}
     for col in ("pi_house", "pi_unit"):
         p = results[col].to_numpy(dtype=float, na_value=np.nan)[keep]
@@ -143,6 +178,7 @@ def _prepare(results: pd.DataFrame) -> _Prepared:
         pi_house=pis["pi_house"],
         pi_unit=pis["pi_unit"],
         y=y,
+        d=d,
     )
 
 
@@ -180,14 +216,15 @@ def _estimate_groups(prep: _Prepared, g: np.ndarray, n_groups: int, first_stage:
     """Estimates, SEs, Satterthwaite df, Kish n_eff and weight totals per group (vectorised)."""
     rows = len(g)
     pi = prep.pi_house * prep.pi_unit if first_stage else prep.pi_house
-    w = 1.0 / pi
+    w = prep.d / pi  # 0 outside the domain
     y = prep.y
     wsum = np.bincount(g, weights=w, minlength=n_groups)
     wysum = np.bincount(g, weights=w * y, minlength=n_groups)
     w2sum = np.bincount(g, weights=w * w, minlength=n_groups)
-    n = np.bincount(g, minlength=n_groups)
-    r = wysum / wsum
-    z = w * (y - r[g]) / wsum[g]
+    n = np.bincount(g, weights=prep.d, minlength=n_groups).astype(np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a group with no house in the domain: no estimate
+        r = wysum / wsum
+        z = np.where(w > 0, w * (y - r[g]) / wsum[g], 0.0)
 
     # Variance strata and PSUs. Sampled units (first stage only): stratum = city, PSU = unit. Houses of
     # certainty units (and all houses at unit level): stratum = collapsed house stratum, PSU = house.
@@ -223,29 +260,8 @@ def _estimate_groups(prep: _Prepared, g: np.ndarray, n_groups: int, first_stage:
     d_total = np.bincount(g_of_vs, weights=d_vs, minlength=n_groups)
     with np.errstate(divide="ignore", invalid="ignore"):
         dof = np.where(denom > 0, var**2 / denom, d_total)
-    return n, r, np.sqrt(np.maximum(var, 0.0)), np.maximum(dof, 1.0), wsum**2 / w2sum, wsum
-
-
-def _interval(r: float, se: float, dof: float, n_eff: float, confidence: float) -> tuple[float, float, str]:
-    alpha = 1.0 - confidence
-    if 0.0 < r < 1.0 and se > 0.0:
-        q = float(stats.t.ppf(1.0 - alpha / 2.0, dof))
-        centre = math.log(r / (1.0 - r))
-        half = q * se / (r * (1.0 - r))
-        lo, hi = centre - half, centre + half
-        return (
-            1.0 / (1.0 + math.exp(-lo)),
-            1.0 / (1.0 + math.exp(-hi)),
-            f"logit-transformed {confidence:.0%} CI (t, Satterthwaite df={dof:.1f})",
-        )
-    x = r * n_eff
-    lo = float(stats.beta.ppf(alpha / 2.0, x, n_eff - x + 1.0)) if x > 0 else 0.0
-    hi = float(stats.beta.ppf(1.0 - alpha / 2.0, x + 1.0, n_eff - x)) if x < n_eff else 1.0
-    return (
-        lo,
-        hi,
-        f"Clopper-Pearson {confidence:.0%} CI on Kish effective n={n_eff:.1f} (estimate at 0 or 1, or SE 0)",
-    )
+        n_eff = wsum**2 / w2sum
+    return n, r, np.sqrt(np.maximum(var, 0.0)), np.maximum(dof, 1.0), n_eff, wsum
 
 
 def estimate_share(results: pd.DataFrame, level: str, confidence: float = 0.95) -> list[Estimate]:
@@ -254,15 +270,33 @@ def estimate_share(results: pd.DataFrame, level: str, confidence: float = 0.95) 
     ``results`` has one row per inspected house with unit_code, city_code, stratum (the house stratum
     within the unit, e.g. "township|commercial flag"), pi_house (inclusion probability within the unit),
     pi_unit (the unit's inclusion probability in the county draw, 1 for certainty units) and y (0/1; NaN
-    for houses without a result, which are dropped). ``level`` is "unit", "city" or "province"; the
-    province's code is ``geo.gansu.PROVINCE_CODE``. Returns one ``Estimate`` per domain, sorted by code.
-    See the module docstring for the estimator, the variance and the interval.
+    for houses without a result, which are dropped); optionally ``domain`` (True, False, or missing: see
+    the module docstring). ``level`` is "unit", "city" or "province"; the province's code is
+    ``geo.gansu.PROVINCE_CODE``. Returns one ``Estimate`` per domain, sorted by code. See the module
+    docstring for the estimator and the variance, geo.estimation_ci for the interval (logit scale).
     """
+    return _estimate(results, level, confidence, "share")
+
+
+def estimate_mean(results: pd.DataFrame, level: str, confidence: float = 0.95) -> list[Estimate]:
+    """Design-weighted mean of a non-negative count ``y`` per house (e.g. missed houses per sampled house),
+    with SE and CI, per unit, per city or for the province.
+
+    The same ``results`` as ``estimate_share`` with ``y`` any non-negative number (NaN: no result). The
+    same Hájek ratio and linearised variance; the interval is on the identity scale with Student's t,
+    truncated at 0 (``scale`` "identity"; "exact" for the Garwood fallback at SE 0: geo.estimation_ci).
+    """
+    return _estimate(results, level, confidence, "mean")
+
+
+def _estimate(results: pd.DataFrame, level: str, confidence: float, kind: str) -> list[Estimate]:
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     if not 0.0 < confidence < 1.0:
         raise ValueError("confidence must lie in (0, 1)")
-    prep = _prepare(results)
+    prep = _prepare(results, kind)
     if not len(prep.y):
         return []
     if level == "unit":
@@ -273,9 +307,12 @@ def estimate_share(results: pd.DataFrame, level: str, confidence: float = 0.95) 
         g, labels = np.zeros(len(prep.y), dtype=np.int64), np.array([PROVINCE_CODE], dtype=object)
     n, r, se, dof, n_eff, wsum = _estimate_groups(prep, g, len(labels), first_stage=level != "unit")
     design = _METHOD.format(design=_DESIGN[level])
+    interval = share_interval if kind == "share" else mean_interval
     out = []
     for k in np.argsort(labels.astype(str), kind="stable"):
-        lo, hi, ci = _interval(float(r[k]), float(se[k]), float(dof[k]), float(n_eff[k]), confidence)
+        if n[k] == 0:
+            continue
+        lo, hi, scale, ci = interval(float(r[k]), float(se[k]), float(dof[k]), float(n_eff[k]), confidence)
         out.append(
             Estimate(
                 level=level,
@@ -289,6 +326,8 @@ def estimate_share(results: pd.DataFrame, level: str, confidence: float = 0.95) 
                 df=float(dof[k]),
                 n_eff=float(n_eff[k]),
                 weight_total=float(wsum[k]),
+                kind=kind,
+                scale=scale,
             )
         )
     return out
