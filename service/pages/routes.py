@@ -120,6 +120,13 @@ def firm_page() -> HTMLResponse:
     return _html("firm.html")
 
 
+@router.get("/review", dependencies=[Depends(page(Permission.INSPECT_REVIEW))])
+def review_page() -> HTMLResponse:
+    """The firm's (or the province's) review of submitted inspections: the queue with its flags, the record
+    beside the findings, the photos and the position check on a map; approve or return with comments."""
+    return _html("review.html")
+
+
 class AssetFiles(StaticFiles):
     """``web/`` without its pages: scripts, styles, images and vendored libraries; ``*.html`` is 404.
 

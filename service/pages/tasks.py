@@ -17,13 +17,14 @@ _DRAWS = Link(
 )
 _ROUTE = Link(title="今日检查路线", href="/route", description="本组当天入户顺序、地图路线、导航和离线路线")
 _FIELD = Link(title="检查组与路线", href="/firm", description="各检查组的日程、路线、进度和未排入的房屋")
+_REVIEW = Link(title="入户检查审核", href="/review", description="审核已提交的入户检查：照片、位置核验、通过或退回")
 _IMPORTS = Link(title="数据导入", href="/docs#/imports", description="导入房屋排查数据、敏感场所、乡镇边界")
 
 TASKS: dict[Role, list[Link]] = {
-    Role.PROVINCE: [_DRAWS, _COVERAGE, _FIELD, _IMPORTS, _ACCOUNTS, _AUDIT, _MAP],
+    Role.PROVINCE: [_DRAWS, _COVERAGE, _FIELD, _REVIEW, _IMPORTS, _ACCOUNTS, _AUDIT, _MAP],
     Role.CITY: [_MAP],
     Role.COUNTY: [_MAP],
-    Role.FIRM: [_FIELD, _DRAWS, _COVERAGE, _MAP],
+    Role.FIRM: [_FIELD, _REVIEW, _DRAWS, _COVERAGE, _MAP],
     Role.INSPECTOR: [_ROUTE, _MAP],
     Role.LEADER: [_MAP, _FIELD],
 }

@@ -227,6 +227,7 @@ EXAMPLES: dict[tuple[str, str], Callable[[dict, str, dict], Call]] = {
     ("GET", "/route"): lambda w, n, a: Call(targeted=False),
     ("GET", "/route/sheet"): lambda w, n, a: Call(params={"team": w["team"], "day": str(TODAY)}),
     ("GET", "/firm"): lambda w, n, a: Call(targeted=False),
+    ("GET", "/review"): lambda w, n, a: Call(targeted=False),
     ("GET", "/login"): lambda w, n, a: Call(targeted=False),
     ("GET", "/password"): lambda w, n, a: Call(targeted=False),
     ("GET", "/"): lambda w, n, a: Call(targeted=False),

@@ -12,9 +12,10 @@ from tests.inspections.test_inspections_api import valid_answers
 API = "/api/v1/inspections"
 
 
-def submitted(field, index: int, *, far: bool = False, answers: dict | None = None, who: str = "i1") -> dict:
+def submitted(field, index: int, *, far: bool = False, answers: dict | None = None, caption: str = "照片") -> dict:
     """A submitted inspection of the ``index``-th house of 甲组 with four photos; ``far``: opened and
-    submitted 4.5 km away, one photo taken there and one without EXIF GPS."""
+    submitted 4.5 km away, one photo taken there and one without EXIF GPS. ``field`` may be a live server's."""
+    who = "i1"
     house = field.world["houses"]["甲组"][index]
     h = field.get(who, f"{API}/houses/{field.world['draw']}/{house}").json()
     here = {"lon": h["lon"] + (0.05 if far else 0.0001), "lat": h["lat"]}
@@ -28,7 +29,7 @@ def submitted(field, index: int, *, far: bool = False, answers: dict | None = No
         spots = [(h["lon"], h["lat"]), (here["lon"], here["lat"]), (None, None), (h["lon"], h["lat"])]
     for i, (lon, lat) in enumerate(spots):
         r = field.post(who, f"{API}/{made.json()['id']}/photos", data={"client_id": str(uuid.uuid4()),
-                       "caption": f"照片{i + 1}"}, files={"file": ("p.jpg", jpeg_with_exif(lon, lat), "image/jpeg")})  # fmt: skip
+                       "caption": f"{caption}{i + 1}"}, files={"file": ("p.jpg", jpeg_with_exif(lon, lat), "image/jpeg")})  # fmt: skip
         assert r.status_code == 201, r.text
     sent = field.client.put(f"{API}/by-client/{client}", json={**body, "version": 1, "submit": True,
                             "submitted": here}, headers=field.auth(who))  # fmt: skip
