@@ -48,6 +48,10 @@ def prepare(settings: Settings) -> Engine:
     if settings.demo.enabled:
         _ensure_demo(engine, settings)
     _ensure_admin(engine, settings)
+    if settings.demo.enabled and settings.demo.spotcheck:  # after the administrator: it makes demo accounts
+        from service.demo.build import ensure_demo_spotcheck
+
+        print(ensure_demo_spotcheck(engine, settings.demo.seed).line())
     return engine
 
 

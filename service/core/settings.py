@@ -105,6 +105,7 @@ class DemoSettings(BaseSettings):
     enabled: bool = True
     houses: int = Field(default=100_000, ge=1_000, le=2_000_000)
     seed: int = 20241021
+    spotcheck: bool = Field(default=True, description="Also build the demo spot check: draw, teams, inspections")
 
 
 class MapSettings(BaseSettings):

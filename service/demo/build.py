@@ -1,0 +1,77 @@
+"""Build the synthetic demo spot check once: ``STEPS`` in order, in one transaction, with one audit row.
+
+Only on a database whose houses are all synthetic and that holds the demo frame (``service.frame.demo``);
+``SPOTCHECK_DEMO_ENABLED=false`` (no demo at all) or ``SPOTCHECK_DEMO_SPOTCHECK=false`` (the frame without
+the spot check) turn it off. A ``dataset`` row named ``DATASET`` records that it was built, with its
+seed, clock and draw; a second run finds it and does nothing ("current").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from service.audit.trail import record
+from service.core.queries import SqlFiles
+from service.demo.inspections import inspections
+from service.demo.spotcheck import ACTOR, DemoContext, draw_and_teams, new_context, route_plans
+from service.frame.demo import current_spec, has_real_houses
+
+SQL = SqlFiles("service.demo")
+DATASET = "synthetic-demo-spotcheck"
+
+# The steps, in order; each takes the session and the shared context and says in a few words what it did.
+# A later step (e.g. rectification notices and control cases from the findings) is appended here.
+Step = Callable[[Session, DemoContext], str]
+STEPS: list[Step] = [draw_and_teams, inspections, route_plans]
+
+
+@dataclass(frozen=True)
+class DemoSpotcheckReport:
+    """What ``ensure_demo_spotcheck`` did: built (with each step's words), current, or skipped (why)."""
+
+    state: str  # built, current, skipped
+    detail: str
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        """The one line ``spotcheck serve`` prints."""
+        if self.state == "built":
+            return f"demo spot check (SYNTHETIC): {self.detail} in {self.seconds:.1f} s"
+        return f"demo spot check (SYNTHETIC): {self.state} ({self.detail})"
+
+
+def built(session: Session) -> dict | None:
+    """The note of the demo spot check in the database, if it was built."""
+    note = session.execute(text("SELECT note FROM dataset WHERE name = :n"), {"n": DATASET}).scalar()
+    return json.loads(note) if note else None
+
+
+def ensure_demo_spotcheck(engine: Engine, seed: int, today: dt.date | None = None) -> DemoSpotcheckReport:
+    """Build the demo spot check unless it is there, or the database holds real houses or no demo frame."""
+    started = time.perf_counter()
+    with Session(engine) as session:
+        note = built(session)
+        if note is not None:
+            return DemoSpotcheckReport("current", f"draw {note['draw_id']}, built {note['today']}")
+        if has_real_houses(session.connection()):
+            return DemoSpotcheckReport("skipped", "the database holds imported houses")
+        if current_spec(session.connection()) is None:
+            return DemoSpotcheckReport("skipped", "no demo frame")
+        ctx = new_context(seed, today)
+        words = [step(session, ctx) for step in STEPS]
+        note = {"seed": seed, "today": ctx.today.isoformat(), "start": ctx.start.isoformat(),
+                "deadline": ctx.deadline.isoformat(), "plan_id": ctx.plan_id, "draw_id": ctx.draw_id,
+                "counts": ctx.counts, "steps": [s.__name__ for s in STEPS]}  # fmt: skip
+        session.execute(SQL.one("demo_spotcheck_dataset"), {
+            "n": DATASET, "v": f"seed {seed}", "vintage": f"as of {ctx.today.isoformat()}",
+            "note": json.dumps(note, ensure_ascii=False)})  # fmt: skip
+        record(session, ACTOR, "demo_spotcheck_build", "draw", ctx.draw_id, detail=note)
+        session.commit()
+    return DemoSpotcheckReport("built", "; ".join(words), time.perf_counter() - started)
