@@ -1,4 +1,5 @@
-"""Coverage reports and estimates of a draw, from its recorded frame (the pure work is in geo/)."""
+"""Coverage reports of a draw, from its recorded frame (the pure work is in geo/); the estimates are in
+service/draws/estimates.py."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from geo import coverage as cov
 from geo import draw as algo
-from geo.estimation import estimate_share, simulate_results
 from service.accounts.scope import EVERYTHING, Scope
 from service.core.errors import InvalidInput
 from service.core.queries import SqlFiles
@@ -77,30 +77,6 @@ def coverage_report(session: Session, draw_id: int, replicates: int = 200, scope
             for u, r in reports
         ],
     }
-
-
-def estimates(
-    session: Session, draw_id: int, simulated_share: float, seed: str = "simulation", scope: Scope = EVERYTHING
-) -> dict:
-    """Design-weighted estimates per unit, city and province from SIMULATED results (until field data exist).
-
-    A partial scope estimates over its own units only (its "province" line is the scope's total).
-    """
-    _drawn(session, draw_id)
-    units = _units(session, draw_id)
-    units = units[[scope.covers_unit(u) for u in units["unit_code"]]]
-    sample = pd.DataFrame(
-        session.execute(SQL.one("coverage_sample"), {"d": draw_id}).mappings().all()
-    ).merge(units[["unit_code", "city_code", "pi_unit"]], on="unit_code")  # fmt: skip
-    results = simulate_results(
-        sample, dict.fromkeys(units["unit_code"], simulated_share), algo.rng_for(seed, "simulate")
-    )
-    out = {
-        level: [_clean(dataclasses.asdict(e)) for e in estimate_share(results, level)]
-        for level in ("unit", "city", "province")
-    }
-    return {"draw_id": draw_id, "simulated": True, "simulated_share": simulated_share, "estimates": out,
-            "note": "模拟结果：现场核查数据录入前，用于演示与检验估计方法。Simulated results, not field data."}  # fmt: skip
 
 
 def _clean(value):

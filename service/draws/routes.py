@@ -152,17 +152,21 @@ def coverage(
     return coverage_report(session, draw_id, replicates, scope=principal.scope)
 
 
-@router.get("/draws/{draw_id}/estimates", summary="Design-weighted estimates (simulated results until field data)",
+@router.get("/draws/{draw_id}/estimates", summary="Design-weighted estimates from the inspection results",
             response_model=EstimatesOut)  # fmt: skip
 def estimates(
     principal: DrawsReader, session: SessionDep, draw_id: Id,
-    simulated_share: Annotated[float, Query(ge=0, le=1, allow_inf_nan=False)] = 0.85,
+    include_submitted: Annotated[bool, Query(description="Also submitted inspections awaiting review")] = False,
+    simulated_share: Annotated[float, Query(ge=0, le=1, allow_inf_nan=False,
+                                            description="Synthetic demo without results only")] = 0.85,
 ) -> dict:  # fmt: skip
-    """Share estimates with confidence intervals per unit, city and province, on simulated results."""
-    from service.draws.coverage import estimates as run
+    """Accurate records, correct hazard determinations, 数字整治 and missed houses per house, per unit, city
+    and province, with CI, SE, df and the houses behind each; from approved inspections (simulated only on
+    the synthetic demo frame before any result, and then said so)."""
+    from service.draws.estimates import estimates as run
 
     visible_draw(session, principal.scope, draw_id)
-    return run(session, draw_id, simulated_share, scope=principal.scope)
+    return run(session, draw_id, simulated_share, include_submitted, scope=principal.scope)
 
 
 @router.get("/draws/{draw_id}/units/{unit}/map", summary="One unit of a draw on the map")

@@ -127,14 +127,43 @@ class CoverageOut(BaseModel):
     units: list[dict[str, Any]]
 
 
+class EstimateCounts(BaseModel):
+    """The draw's sampled houses (in the scope) by the state of their inspection."""
+
+    drawn: int
+    approved: int
+    pending_review: int = Field(description="Submitted, awaiting review: counted only with include_submitted")
+    in_progress: int = Field(description="Draft or returned to the team")
+    used: int = Field(description="Houses whose results the estimates read")
+
+
+class IndicatorOut(BaseModel):
+    """An estimated indicator: a share (logit-scale CI) or a mean count (identity-scale CI)."""
+
+    key: str
+    label: str
+    kind: Literal["share", "mean"]
+    domain: str
+    scale: Literal["logit", "identity"]
+
+
 class EstimatesOut(BaseModel):
-    """Design-weighted share estimates per unit, city and province."""
+    """Design-weighted estimates of four indicators per unit, city and province (service/draws/estimates.py).
+
+    ``estimates[indicator][level]`` lists one estimate per unit, city or the province (code 620000; a
+    partial scope's total) with estimate, ci_low, ci_high, se, df, n (houses with a result), drawn, scale
+    ("logit", "identity" or "exact"), method, n_eff, weight_total, name."""
 
     draw_id: int
+    source: Literal["inspections", "simulated"]
     simulated: bool
-    simulated_share: float
-    estimates: dict[str, list[dict[str, Any]]]
-    note: str
+    simulated_share: float | None
+    include_submitted: bool
+    scope: str
+    counts: EstimateCounts
+    indicators: list[IndicatorOut]
+    estimates: dict[str, dict[str, list[dict[str, Any]]]]
+    note: str | None
 
 
 class PlanOut(BaseModel):

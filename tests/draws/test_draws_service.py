@@ -296,6 +296,7 @@ def test_coverage_and_estimates(demo_api):
     assert all(len(u["reasons_zh"]) == len(u["reasons"]) for u in report["units"])
     est = demo_api.get(f"/api/v1/draws/{draw_id}/estimates", params={"simulated_share": 0.8}).json()
     assert est["simulated"] is True
-    province = est["estimates"]["province"][0]
+    share = est["estimates"]["record_accurate"]  # the shape of service/draws/estimates.py: indicator, level
+    province = share["province"][0]
     assert province["ci_low"] <= province["estimate"] <= province["ci_high"]
-    assert len(est["estimates"]["city"]) == 14 and len(est["estimates"]["unit"]) == 42
+    assert len(share["city"]) == 14 and len(share["unit"]) == 42
