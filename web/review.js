@@ -157,11 +157,11 @@ function renderSummary(form, item, summary) {
   const spec = { hazard_determination: top.get("hazard_observed"), rectification_observed: top.get("rectification_observed") };
   const result = $("result");
   result.replaceChildren();
+  result.dataset.result = item?.result_class || "";
   if (item?.result_label) {
     const dot = el("span", { className: "result-dot", "aria-hidden": "true" });
     dot.style.background = item.result_colour;
     result.append(dot, el("strong", { text: item.result_label }));
-    result.dataset.result = item.result_class;
   } else result.append(el("span", { className: "note", text: "草稿：尚无核查结论。" }));
   $("summary").replaceChildren(...SUMMARY.map(([key, label]) => el("div", { dataset: { key } },
     el("dt", { text: label }), el("dd", { text: valueText(spec[key], summary[key]) }))));
@@ -237,6 +237,7 @@ function renderMap(h) {
   const mark = (at, colour, tip, cls, r = 7) => L.circleMarker(at, { radius: r, color: "#fff", weight: 2, fillColor: colour,
     fillOpacity: 0.95, className: cls }).bindTooltip(esc(tip)).addTo(layer);
   const rows = [];
+  const dot = (colour) => el("span", { className: "swatch-dot", style: `background:${colour}` });
   const spot = (pos, dist, label, colour, cls) => {
     const far = dist !== null && dist > h.radius_m;
     if (pos) {
@@ -244,24 +245,21 @@ function renderMap(h) {
       mark([pos.lat, pos.lon], colour, `${label}：距房屋 ${metres(dist)}`, cls);
     }
     const acc = pos?.accuracy_m != null ? `（定位精度 ${metres(pos.accuracy_m)}）` : "";
-    rows.push(el("li", { className: far ? "far" : "", dataset: { kind: cls } }, el("span", { className: "swatch-dot", style: `background:${colour}` }),
+    rows.push(el("li", { className: far ? "far" : "", dataset: { kind: cls } }, dot(colour),
       `${label}：${pos || dist !== null ? `距房屋 ${metres(dist)}${acc}` : "未记录位置"}`, far ? el("strong", { text: " 超出范围" }) : null));
   };
   spot(ins.opened_position, ins.opened_distance_m, "打开检查表时", MARKS.opened, "opened");
   spot(ins.submitted_position, ins.submitted_distance_m, "提交时", MARKS.submitted, "submitted");
-  const near = ins.photos.filter((p) => p.exif_lon !== null && !p.far).length;
-  const blind = ins.photos.filter((p) => p.exif_lon === null).length;
   ins.photos.forEach((p, k) => {
-    if (p.far) rows.push(el("li", { className: "far", dataset: { kind: "photo" } }, el("span", { className: "swatch-dot", style: `background:${MARKS.far}` }),
+    if (p.far) rows.push(el("li", { className: "far", dataset: { kind: "photo" } }, dot(MARKS.far),
       `照片 ${k + 1}（EXIF）：距房屋 ${metres(p.exif_distance_m)}`, el("strong", { text: " 超出范围" })));
-  });
-  if (ins.photos.length) rows.push(el("li", { dataset: { kind: "photos" } }, el("span", { className: "swatch-dot", style: `background:${MARKS.photo}` }),
-    `${num(near)} 张照片拍摄位置在范围内` + (blind ? `，${num(blind)} 张无 EXIF 位置` : "")));
-  ins.photos.forEach((p, k) => {
     if (p.exif_lon === null) return;
-    mark([p.exif_lat, p.exif_lon], p.far ? MARKS.far : MARKS.photo, `照片 ${k + 1}${p.caption ? `（${p.caption}）` : ""}：距房屋 ${metres(p.exif_distance_m)}`, "photo-point", 5)
-      .on("click", () => showPhoto(k));
+    const tip = `照片 ${k + 1}${p.caption ? `（${p.caption}）` : ""}：距房屋 ${metres(p.exif_distance_m)}`;
+    mark([p.exif_lat, p.exif_lon], p.far ? MARKS.far : MARKS.photo, tip, "photo-point", 5).on("click", () => showPhoto(k));
   });
+  const [near, blind] = [(p) => p.exif_lon !== null && !p.far, (p) => p.exif_lon === null].map((f) => ins.photos.filter(f).length);
+  if (ins.photos.length) rows.push(el("li", { dataset: { kind: "photos" } }, dot(MARKS.photo),
+    `${num(near)} 张照片拍摄位置在范围内` + (blind ? `，${num(blind)} 张无 EXIF 位置` : "")));
   mark(house, MARKS.house, `房屋 ${h.survey_code}`, "house-point", 8);
   $("positions").replaceChildren(...rows);
   $("radius-note").textContent = `虚线圆为允许范围（${num(h.radius_m)} 米）；橙色点为照片的 EXIF 拍摄位置。距离按椭球面计算。`;
@@ -281,10 +279,8 @@ async function formOf(version) {
 }
 
 function renderDetail() {
-  const h = state.house;
-  const ins = h.inspection;
-  const item = byId(ins.id);
-  const form = state.forms.get(ins.form_version);
+  const [h, ins] = [state.house, state.house.inspection];
+  const [item, form] = [byId(ins.id), state.forms.get(ins.form_version)];
   renderFacts(h, ins, item);
   $("compare-body").replaceChildren(...compareRows(form, h.registry, ins.answers, ins.summary || {}));
   renderSummary(form, item, ins.summary || {});
@@ -302,11 +298,12 @@ function renderDetail() {
 async function open(id, keepMessage = false, last = true) {
   if (state.current) state.comments.set(state.current.id, $("comment").value);
   document.body.dataset.state = "loading";
-  if (!keepMessage) say($("review-message"), "");
+  if (!keepMessage) for (const box of [message, $("review-message")]) say(box, "");
   try {
-    const one = await getJson(`${API}/${id}`);
-    const [house] = await Promise.all([getJson(`${API}/houses/${one.draw_id}/${one.house_id}`), formOf(one.form_version)]);
-    Object.assign(state, { current: one, house: { ...house, inspection: house.inspection || one } });
+    const where = byId(id) || (await getJson(`${API}/${id}`)); // the house's form holds the inspection
+    const house = await getJson(`${API}/houses/${where.draw_id}/${where.house_id}`);
+    await formOf(house.inspection.form_version);
+    Object.assign(state, { current: house.inspection, house });
     history.replaceState(null, "", `/review?id=${id}`);
     renderDetail();
     renderQueue();
@@ -375,8 +372,8 @@ function keys(e) {
     return;
   }
   if (e.target.closest("input, textarea, select") || e.ctrlKey || e.metaKey || e.altKey) return;
-  if (e.key === "j" || e.key === "ArrowDown") { e.preventDefault(); move(1); }
-  else if (e.key === "k" || e.key === "ArrowUp") { e.preventDefault(); move(-1); }
+  const step = { j: 1, ArrowDown: 1, k: -1, ArrowUp: -1 }[e.key];
+  if (step) { e.preventDefault(); move(step); }
 }
 
 async function start() {

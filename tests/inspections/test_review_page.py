@@ -66,7 +66,8 @@ def _make_two(w) -> tuple[dict, dict]:
     near = submitted(w.api, 0)
     house = w.api.world["houses"]["甲组"][1]
     reg = w.api.get("i1", f"{API}/houses/{w.api.world['draw']}/{house}").json()["registry"]
-    answers = valid_answers(reg) | {"remarks": f"房主称 {HOSTILE} 已整改"}
+    answers = valid_answers(reg) | {"remarks": f"房主称 {HOSTILE} 已整改", "address_accurate": False,
+                                    "address_observed": f"新村{HOSTILE}"}  # fmt: skip
     far = submitted(w.api, 1, far=True, answers=answers, caption=HOSTILE)
     return near, far
 
@@ -92,7 +93,7 @@ def test_the_leader_reviews_the_queue_returns_one_and_approves_the_other(world, 
     assert ids == [near["id"], far["id"]]
     assert pg.locator(f'.queue-item[data-id="{near["id"]}"] .flag').count() == 0
     codes = pg.eval_on_selector_all(f'.queue-item[data-id="{far["id"]}"] .flag', "els => els.map(e => e.dataset.code)")
-    assert set(codes) == {"opened_far", "submitted_far", "photos_far", "photos_without_gps"}
+    assert set(codes) == {"opened_far", "submitted_far", "photos_far", "photos_without_gps", "record_wrong"}
     assert pg.locator("#house-code").inner_text() == near["survey_code"]
     assert pg.locator("#compare-body tr.mismatch").count() == 0
     assert pg.locator("#result").get_attribute("data-result") == "confirmed"
@@ -102,6 +103,10 @@ def test_the_leader_reviews_the_queue_returns_one_and_approves_the_other(world, 
     pg.locator("body").press("j")
     pg.wait_for_function(RELOADED, arg=n)
     assert pg.locator("#house-code").inner_text() == far["survey_code"]
+    assert pg.locator("#result").get_attribute("data-result") == "record_wrong"
+    mismatched = pg.locator("#compare-body tr.mismatch")
+    assert mismatched.count() == 1 and mismatched.get_attribute("data-field") == "address"
+    assert mismatched.locator("td").nth(1).inner_text() == f"不准确，实为：新村{HOSTILE}"
     assert pg.locator("#photos figure").count() == 4 and pg.locator("#photos figure.far").count() == 1
     assert pg.locator("#photos .warn-tag").all_inner_texts()[1] == "无位置"
     positions = pg.locator("#positions li.far").all_inner_texts()
