@@ -108,3 +108,9 @@ def unit_map(
     body = unit_map_html(session, unit, draw, scope=principal.scope, radii_m=settings.radius.model_dump())
     headers = {"Content-Disposition": f'attachment; filename="unit-{unit}.html"'}
     return Response(body, media_type="text/html; charset=utf-8", headers=headers)
+
+
+# Inspected houses by result and the firms' progress (service/maps/inspection_routes.py).
+from service.maps.inspection_routes import router as _inspections  # noqa: E402
+
+router.include_router(_inspections)

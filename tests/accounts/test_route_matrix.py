@@ -178,6 +178,9 @@ EXAMPLES: dict[tuple[str, str], Callable[[dict, str, dict], Call]] = {
     ("GET", "/api/v1/map/divisions"): lambda w, n, a: Call(params={"level": "county", "parent": "620100"},
                                                            targeted=False, absent=UNIT),  # fmt: skip
     ("GET", "/api/v1/map/summary"): lambda w, n, a: Call(params={"code": UNIT}),
+    ("GET", "/api/v1/maps/inspections.geojson"): lambda w, n, a: Call(params={"draw_id": w["published"]}, targeted=False,
+                                                                     absent=w["survey_code"]),
+    ("GET", "/api/v1/field/progress"): lambda w, n, a: Call(targeted=False),
     ("GET", "/api/v1/units/{unit}/map.html"): lambda w, n, a: Call(path={"unit": UNIT}),
     ("GET", "/api/v1/field/me"): lambda w, n, a: Call(targeted=False),
     ("GET", "/api/v1/field/firms"): lambda w, n, a: Call(targeted=False, absent=UNIT),
