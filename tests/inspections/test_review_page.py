@@ -171,6 +171,28 @@ def test_the_leader_reviews_the_queue_returns_one_and_approves_the_other(world, 
     assert_clean(pg, w.base, 409)
 
 
+def test_a_review_made_elsewhere_first_is_a_conflict_that_keeps_the_comment(world, context):
+    w = world
+    one = submitted(w.api, 0)
+    pg = _page(context)
+    login(pg, w.base, SimpleNamespace(**w.accounts["lead"]))
+    pg.goto(f"{w.base}/review?id={one['id']}")
+    pg.wait_for_function("() => document.body.dataset.state === 'ready'")
+    assert pg.locator("#review-box").is_visible()
+    ok = w.api.post("prov", f"{API}/{one['id']}/review", json={"action": "approve", "version": 2})
+    assert ok.status_code == 200, ok.text
+    pg.fill("#comment", "请补拍门牌。")
+    _act(pg, "#return")
+    said = pg.locator("#review-message")
+    assert said.is_visible() and "只能审核已提交的检查" in said.inner_text()
+    assert pg.locator("#status-badge").inner_text() == "审核通过"
+    assert not pg.locator("#review-box").is_visible()  # nothing left to review here
+    assert pg.evaluate(f"() => window.spotcheckReview.comments.get({one['id']})") == "请补拍门牌。"
+    assert _db(w, "SELECT status FROM inspection WHERE id = :i", i=one["id"]) == [("approved",)]
+    assert _db(w, "SELECT count(*) FROM inspection_review WHERE action = 'return'") == [(0,)]
+    assert_clean(pg, w.base, 409)
+
+
 def test_an_inspector_is_refused_the_review_page(world, context):
     pg = _page(context)
     login(pg, world.base, SimpleNamespace(**world.accounts["i1"]))
