@@ -51,6 +51,12 @@ class Permission(StrEnum):
     INSPECT_READ = "inspections.read"  # inspections, their photos and reviews: within the scope
     INSPECT = "inspections.write"  # fill in and submit the inspection of one's team's houses
     INSPECT_REVIEW = "inspections.review"  # approve an inspection or return it with comments
+    FOLLOWUP_READ = "followup.read"  # rectification notices and control cases: within the scope
+    NOTICES_ISSUE = "notices.issue"  # issue a rectification notice (number, deadline, document)
+    NOTICES_ANSWER = "notices.answer"  # report rectification progress with evidence (the county office)
+    NOTICES_CLOSE = "notices.close"  # accept (close) or reject a notice reported done
+    CONTROLS_RECORD = "controls.record"  # record control measures taken at a house at risk of collapse
+    CONTROLS_ACK = "controls.acknowledge"  # acknowledge a control alert
     ACCOUNTS = "accounts.manage"
     AUDIT = "audit.read"
 
@@ -73,6 +79,12 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.INSPECT_READ: ALL,
     Permission.INSPECT: frozenset({Role.FIRM, Role.INSPECTOR}),
     Permission.INSPECT_REVIEW: frozenset({Role.PROVINCE, Role.FIRM}),
+    Permission.FOLLOWUP_READ: frozenset({Role.PROVINCE, Role.CITY, Role.COUNTY, Role.FIRM, Role.LEADER}),
+    Permission.NOTICES_ISSUE: frozenset({Role.PROVINCE, Role.CITY}),
+    Permission.NOTICES_ANSWER: frozenset({Role.COUNTY}),
+    Permission.NOTICES_CLOSE: frozenset({Role.PROVINCE, Role.CITY}),
+    Permission.CONTROLS_RECORD: frozenset({Role.CITY, Role.COUNTY, Role.FIRM, Role.INSPECTOR}),
+    Permission.CONTROLS_ACK: frozenset({Role.PROVINCE, Role.CITY}),
     Permission.ACCOUNTS: frozenset({Role.PROVINCE}),
     Permission.AUDIT: frozenset({Role.PROVINCE}),
 }
@@ -94,6 +106,12 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.INSPECT_READ: "查看辖区内的入户检查记录、照片和审核意见",
     Permission.INSPECT: "填写和提交本组房屋的入户检查表",
     Permission.INSPECT_REVIEW: "审核入户检查（通过或退回修改）",
+    Permission.FOLLOWUP_READ: "查看辖区内的整改通知、整改进展和倒塌风险管控情况",
+    Permission.NOTICES_ISSUE: "下发整改通知单（编号、整改期限、文书）",
+    Permission.NOTICES_ANSWER: "报送整改进展和佐证材料",
+    Permission.NOTICES_CLOSE: "验收销号或退回整改",
+    Permission.CONTROLS_RECORD: "记录倒塌风险房屋的管控措施",
+    Permission.CONTROLS_ACK: "确认倒塌风险管控预警",
     Permission.ACCOUNTS: "管理账户",
     Permission.AUDIT: "查看和校验审计日志",
 }

@@ -38,6 +38,7 @@ from service.core.queries import SqlFiles
 from service.core.settings import InspectionSettings
 from service.fieldwork import firms as F
 from service.fieldwork.assignment import get_assignment, mark_visited
+from service.followup.hooks import after_inspection
 from service.inspections.models import Inspection, InspectionReview
 from service.inspections.schemas import InspectionIn, PositionIn, ReviewIn
 
@@ -179,6 +180,7 @@ def save(
         session.add(InspectionReview(inspection_id=row.id, action="submit", version=row.version,
                                      account_id=principal.account_id))  # fmt: skip
         mark_visited(session, get_assignment(session, body.draw_id, body.house_id, lock=True), principal.actor, now)
+        after_inspection(session, principal, row)  # a house at risk of collapse: control at once
     record(session, principal.actor, action, "inspection", row.id, detail={
         "draw_id": row.draw_id, "house_id": row.house_id, "version": row.version, "client_id": str(client_id),
         "opened_distance_m": row.opened_distance_m, "submitted_distance_m": row.submitted_distance_m,
@@ -202,6 +204,7 @@ def review(session: Session, principal: Principal, row: Inspection, body: Review
                                  version=row.version, account_id=principal.account_id))  # fmt: skip
     record(session, principal.actor, f"inspection_{body.action}", "inspection", row.id,
            detail={"version": row.version, "comment": body.comment})  # fmt: skip
+    after_inspection(session, principal, row)  # approved findings of a serious hazard: a draft notice
     session.flush()
 
 

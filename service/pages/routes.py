@@ -120,6 +120,12 @@ def firm_page() -> HTMLResponse:
     return _html("firm.html")
 
 
+@router.get("/notices", dependencies=[Depends(page(Permission.FOLLOWUP_READ))])
+def notices_page() -> HTMLResponse:
+    """Rectification notices and control alerts: issue, answer, accept or reject, acknowledge (by role)."""
+    return _html("notices.html")
+
+
 @router.get("/review", dependencies=[Depends(page(Permission.INSPECT_REVIEW))])
 def review_page() -> HTMLResponse:
     """The firm's (or the province's) review of submitted inspections: the queue with its flags, the record

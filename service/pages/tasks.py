@@ -18,12 +18,16 @@ _DRAWS = Link(
 _ROUTE = Link(title="今日检查路线", href="/route", description="本组当天入户顺序、地图路线、导航和离线路线")
 _FIELD = Link(title="检查组与路线", href="/firm", description="各检查组的日程、路线、进度和未排入的房屋")
 _REVIEW = Link(title="入户检查审核", href="/review", description="审核已提交的入户检查：照片、位置核验、通过或退回")
+_NOTICES = Link(title="整改通知与倒塌风险管控", href="/notices",
+                description="待下发的严重隐患、整改通知单、县区整改进展、逾期通知、倒塌风险管控预警")
+_ANSWERS = Link(title="整改通知与整改进展", href="/notices",
+                description="本县区收到的整改通知单，报送整改进展和佐证材料；倒塌风险管控")
 _IMPORTS = Link(title="数据导入", href="/docs#/imports", description="导入房屋排查数据、敏感场所、乡镇边界")
 
 TASKS: dict[Role, list[Link]] = {
     Role.PROVINCE: [_DRAWS, _COVERAGE, _FIELD, _REVIEW, _IMPORTS, _ACCOUNTS, _AUDIT, _MAP],
-    Role.CITY: [_MAP],
-    Role.COUNTY: [_MAP],
+    Role.CITY: [_NOTICES, _MAP],
+    Role.COUNTY: [_ANSWERS, _MAP],
     Role.FIRM: [_FIELD, _REVIEW, _DRAWS, _COVERAGE, _MAP],
     Role.INSPECTOR: [_ROUTE, _MAP],
     Role.LEADER: [_MAP, _FIELD],

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from service.audit.trail import Actor
+from tests.accounts.matrix_followup import build_followup
 from tests.factories import make_account, point_in
 from tests.fieldwork.conftest import FIRST_DAY as TODAY
 from tests.filemakers import jpeg_with_exif
@@ -71,7 +72,8 @@ def build_world(engine) -> dict:
     firm, team = _team_of(engine, plan_id, "第一组", accounts["inspector_in"]["id"], draws[0], houses)
     _plan_team(engine, team, actor)
     inspection, photo = _inspection_of(engine, draws[0], houses[0], team, accounts["inspector_in"]["id"])
-    return {"inspection": inspection, "photo": photo, "firm": firm, "team": team, "plan": plan_id, "published": draws[0], "units_drawn": draws[1], "houses_drawn": draws[2],
+    followup = build_followup(engine, draws[0], UNIT, team, accounts["province"]["id"])
+    return {**followup, "unit": UNIT, "inspection": inspection, "photo": photo, "firm": firm, "team": team, "plan": plan_id, "published": draws[0], "units_drawn": draws[1], "houses_drawn": draws[2],
             "houses": houses, "survey_code": house[0], "lon": house[1], "lat": house[2], "site": site,
             "batch": batch, "network": network, "accounts": accounts, "spare": spare}  # fmt: skip
 

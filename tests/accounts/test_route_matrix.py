@@ -24,6 +24,7 @@ from sqlalchemy import create_engine, text
 from service.accounts.roles import Permission, allowed
 from service.core import ratelimit
 from tests import filemakers as fm
+from tests.accounts.matrix_followup import fresh_finding, notice_version, unacknowledged_version
 from tests.accounts.matrix_world import (
     INSPECTION_CLIENT,
     PRINCIPALS,
@@ -227,6 +228,29 @@ EXAMPLES: dict[tuple[str, str], Callable[[dict, str, dict], Call]] = {
         path={"inspection_id": w["inspection"], "photo_id": w["photo"]}),
     ("POST", "/api/v1/inspections/{inspection_id}/review"): lambda w, n, a: Call(path={"inspection_id": w["inspection"]}, json={
         "action": "return", "comment": "矩阵", "version": submitted_version(w)}),
+    ("GET", "/api/v1/followup/awaiting"): lambda w, n, a: Call(targeted=False, absent=w["notice_code"]),
+    ("GET", "/api/v1/followup/notices"): lambda w, n, a: Call(targeted=False, absent=w["notice_code"]),
+    ("GET", "/api/v1/followup/notices.geojson"): lambda w, n, a: Call(targeted=False, absent=w["notice_code"]),
+    ("POST", "/api/v1/followup/notices"): lambda w, n, a: Call(ok=(201,), json={
+        "inspection_id": fresh_finding(w), "deadline": str(TODAY + dt.timedelta(days=30))}),
+    ("GET", "/api/v1/followup/notices/{notice_id}"): lambda w, n, a: Call(path={"notice_id": w["notice"]}),
+    ("GET", "/api/v1/followup/notices/{notice_id}/document"): lambda w, n, a: Call(path={"notice_id": w["notice"]}),
+    ("POST", "/api/v1/followup/notices/{notice_id}/progress"): lambda w, n, a: Call(
+        path={"notice_id": w["notice"]}, data={"text": "矩阵进展", "version": str(notice_version(w))}),
+    ("GET", "/api/v1/followup/notices/{notice_id}/evidence/{evidence_id}"): lambda w, n, a: Call(
+        path={"notice_id": w["notice"], "evidence_id": w["evidence"]}),
+    ("POST", "/api/v1/followup/notices/{notice_id}/decision"): lambda w, n, a: Call(
+        path={"notice_id": w["notice"]}, json={"action": "reject", "comment": "矩阵",
+                                               "version": notice_version(w, "reported_done")}),
+    ("GET", "/api/v1/followup/controls"): lambda w, n, a: Call(targeted=False, absent=w["case_code"]),
+    ("POST", "/api/v1/followup/controls/{case_id}/records"): lambda w, n, a: Call(
+        path={"case_id": w["case"]}, ok=(201,),
+        data={"measures": ["evacuate"], "taken_at": dt.datetime.now(dt.UTC).isoformat(), "responsible": "矩阵"}),
+    ("GET", "/api/v1/followup/controls/{case_id}/photos/{photo_id}"): lambda w, n, a: Call(
+        path={"case_id": w["case"], "photo_id": w["case_photo"]}),
+    ("POST", "/api/v1/followup/controls/{case_id}/acknowledge"): lambda w, n, a: Call(
+        path={"case_id": w["case"]}, json={"version": unacknowledged_version(w)}),
+    ("GET", "/notices"): lambda w, n, a: Call(targeted=False),
     ("GET", "/route"): lambda w, n, a: Call(targeted=False),
     ("GET", "/route/sheet"): lambda w, n, a: Call(params={"team": w["team"], "day": str(TODAY)}),
     ("GET", "/firm"): lambda w, n, a: Call(targeted=False),

@@ -19,7 +19,8 @@ OUR_TABLES = {
     "field_firm", "field_team", "field_team_member", "field_base", "field_assignment", "field_route_plan",
     "field_route_day", "field_route_stop", "field_travel_matrix", "field_travel_matrix_entry",
     "road_network", "road_vertex", "road_edge", "road_network_unit", "inspection", "inspection_photo",
-    "inspection_review",
+    "inspection_review", "notice_counter", "notice", "notice_step", "notice_evidence", "control_case",
+    "control_record", "control_photo",
 }  # fmt: skip
 
 
