@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     from service.draws import cli as draws
     from service.fieldwork import cli as field
     from service.frame import cli as frame
+    from service.inspections import cli as inspections
     from service.maps import cli as maps
     from service.roads import cli as roads
 
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     maps.add_commands(sub, add)
     roads.add_commands(sub, add)
     field.add_commands(sub, add)
+    inspections.add_commands(sub, add)
     accounts.add_commands(sub, add, core.with_session)
     return parser
 

@@ -13,8 +13,10 @@ from service.accounts.deps import Permit
 from service.accounts.roles import Permission
 from service.core.db import SessionDep
 from service.core.errors import NotFound
+from service.core.ratelimit import limit
 from service.core.settings import SettingsDep
 from service.core.uploads import saved_upload
+from service.inspections import export as national_export
 from service.inspections import service as S
 from service.inspections.models import InspectionPhoto
 from service.inspections.photos import add_photo
@@ -76,6 +78,21 @@ def save(
     session.commit()
     response.status_code = 200 if not changed or row.version > 1 else 201
     return inspection_out(session, row, settings.inspection)
+
+
+@router.get("/export.xlsx", summary="Export for the national platform's verification module (核查管理模块)",
+            response_class=Response, responses={200: {"content": {national_export.MEDIA_TYPE: {}}}})  # fmt: skip
+def export_xlsx(
+    principal: Reviewer, session: SessionDep, settings: SettingsDep,
+    draw_id: Annotated[int, Query(ge=1, le=2**63 - 1)],
+    include_submitted: Annotated[bool, Query(description="Also inspections awaiting review")] = False,
+) -> Response:  # fmt: skip
+    """One row per inspected house of the draw (approved; with include_submitted also submitted) in the
+    caller's scope, columns as docs/national_export.md; the same data gives the same bytes."""
+    limit("expensive", str(principal.account_id), settings.security.expensive_rate_per_minute)
+    body = national_export.to_xlsx(session, draw_id, include_submitted, scope=principal.scope)
+    headers = {"Content-Disposition": f'attachment; filename="inspections-draw-{draw_id}.xlsx"'}
+    return Response(body, media_type=national_export.MEDIA_TYPE, headers=headers)
 
 
 @router.get("/{inspection_id}", summary="One inspection", response_model=InspectionOut)

@@ -220,6 +220,8 @@ EXAMPLES: dict[tuple[str, str], Callable[[dict, str, dict], Call]] = {
     ("PUT", "/api/v1/inspections/by-client/{client_id}"): lambda w, n, a: Call(path={"client_id": INSPECTION_CLIENT}, json={
         "draw_id": w["published"], "house_id": w["houses"][0], "version": version_of(w, "inspection"),
         "answers": {"remarks": f"矩阵{next(counter)}"}}),
+    ("GET", "/api/v1/inspections/export.xlsx"): lambda w, n, a: Call(
+        params={"draw_id": w["published"], "include_submitted": "true"}, targeted=False, absent=w["survey_code"]),
     ("GET", "/api/v1/inspections/{inspection_id}"): lambda w, n, a: Call(path={"inspection_id": w["inspection"]}),
     ("POST", "/api/v1/inspections/{inspection_id}/photos"): lambda w, n, a: Call(
         path={"inspection_id": w["inspection"]}, data={"client_id": str(uuid.uuid4())}, ok=(201,),

@@ -7,6 +7,7 @@ synthetic demo frame without results, and said so."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import uuid
 
@@ -15,11 +16,12 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo import inspection_form as forms
-from service.inspections.models import Inspection
+from service.inspections.models import Inspection, InspectionReview
 from tests.fieldwork.conftest import field, field_server, field_template, field_url  # noqa: F401 (fixtures)
 from tests.inspections.test_inspections_api import valid_answers
 
 API = "/api/v1/inspections"
+SUBMITTED = dt.datetime(2026, 12, 1, 16, 30, tzinfo=dt.UTC)  # 00:30 on 2 December in Beijing
 
 
 def _answers(reg: dict, i: int) -> dict:
@@ -61,6 +63,7 @@ def inspected(field):
     w = field.world
     form = forms.load_form()
     rows = []
+    at = SUBMITTED
     with Session(field.engine) as session:
         for team, who in (("甲组", "i1"), ("乙组", "i2")):
             for i, house in enumerate(w["houses"][team]):
@@ -71,9 +74,17 @@ def inspected(field):
                                  unit_code=reg["unit_code"], form_version="v1", answers=answers,
                                  summary=forms.summary(form, answers, reg), status="submitted" if last else "approved",
                                  synthetic=True, version=3, created_by_account_id=w["accounts"][who]["id"],
-                                 updated_by_account_id=w["accounts"]["lead"]["id"])  # fmt: skip
+                                 updated_by_account_id=w["accounts"]["lead"]["id"], submitted_at=at,
+                                 updated_at=at + dt.timedelta(hours=1))  # fmt: skip
                 session.add(row)
+                session.flush()
+                session.add(InspectionReview(inspection_id=row.id, action="submit", version=2, at=at,
+                                             account_id=w["accounts"][who]["id"]))  # fmt: skip
+                if not last:
+                    session.add(InspectionReview(inspection_id=row.id, action="approve", version=3, at=row.updated_at,
+                                                 account_id=w["accounts"]["lead"]["id"]))  # fmt: skip
                 rows.append(row)
+                at += dt.timedelta(minutes=7)
         session.commit()
         design = {
             r.house_id: (r.unit_code, r.inclusion_probability, r.rectification_status)
@@ -83,7 +94,8 @@ def inspected(field):
                 "WHERE dh.draw_id = :d AND dh.role = 'sample'"), {"d": w["draw"]})
         }  # fmt: skip
         out = [(r.house_id, r.unit_code, r.status, r.summary) for r in rows]
-    return {"inspections": out, "design": design}
+        ids = {r.house_id: r.id for r in rows}
+    return {"inspections": out, "design": design, "ids": ids}
 
 
 def _hand(inspected, unit: str, key: str, statuses=("approved",), domain=None) -> tuple[int, float]:
