@@ -6,7 +6,8 @@ awaiting review), within the caller's scope (``sql/export_rows.sql``), sorted by
 code and inspection id.
 
 **Idempotent.** The same data gives a byte-identical file: the workbook's created/modified properties are
-the latest change of the exported inspections (``updated_at``; the draw's creation when there is none),
+the latest change of the exported inspections (``updated_at``, and the control measures recorded for them
+later; the draw's creation when there is none),
 never the time of the export, and the zip is rewritten with a fixed entry time (1980-01-01 00:00:00, the
 zip epoch), fixed attributes and openpyxl's own (deterministic) entry order.
 
@@ -60,11 +61,6 @@ def _yes_no(value: object) -> str | None:
     return YES_NO.get(value) if isinstance(value, bool) else None
 
 
-def _controlled(answers: dict) -> bool:
-    measures = answers.get("control_measures")
-    return isinstance(measures, list) and len(measures) > 0
-
-
 class _Row:
     """One inspection as the columns read it: the SQL row, its summary and answers, the form's labels."""
 
@@ -74,14 +70,19 @@ class _Row:
         self.a = row["answers"] if isinstance(row["answers"], dict) else {}
         self.labels = labels
         self.record_labels = record_labels
+        on_form = self.a.get("control_measures") if isinstance(self.a.get("control_measures"), list) else []
+        taken = set(on_form) | set(row.get("recorded_measures") or [])
+        order = list(labels.get("control_measures", {}))
+        # The form's measures and those recorded later (service/followup), in the form's order.
+        self.measures = sorted(taken, key=lambda m: (order.index(m) if m in order else len(order), m))
 
     def label(self, field: str, code: object) -> str | None:
         return self.labels.get(field, {}).get(code, str(code)) if code is not None else None
 
-    def labels_of(self, field: str, codes: object) -> str | None:
-        if not isinstance(codes, list):
+    def control(self) -> str | None:
+        if not self.s.get("collapse_risk") and not self.measures:
             return None
-        return "、".join(self.label(field, c) or "" for c in codes) or "无"
+        return "、".join(self.label("control_measures", m) or "" for m in self.measures) or "无"
 
     def date(self) -> str | None:
         at = self.r["submitted_at"]
@@ -106,7 +107,7 @@ class _Row:
         return text
 
     def conclusion(self) -> str:
-        return RESULT_LABELS[result_class(self.s, controlled=_controlled(self.a))]
+        return RESULT_LABELS[result_class(self.s, controlled=bool(self.measures))]
 
     def nature(self) -> str:
         return "合成" if self.r["synthetic"] or self.r["house_synthetic"] else "真实"
@@ -147,13 +148,7 @@ COLUMNS: list[tuple[str, Callable[[_Row], object], str | None]] = [
     ("是否数字整治", lambda x: _yes_no(x.s.get("paper_rectification")), None),
     ("鉴定情况", _Row.appraisal, None),
     ("是否存在倒塌风险", lambda x: _yes_no(x.s.get("collapse_risk")), None),
-    (
-        "管控措施",
-        lambda x: (
-            x.labels_of("control_measures", x.a.get("control_measures")) if x.s.get("collapse_risk") else None
-        ),
-        None,
-    ),  # fmt: skip
+    ("管控措施", _Row.control, None),
     ("漏排房屋数", lambda x: x.s.get("missed_houses"), "0"),
     ("平台是否已更新", lambda x: _yes_no(x.s.get("platform_updated")), None),
     ("检查结论", _Row.conclusion, None),
@@ -208,7 +203,9 @@ def to_xlsx(
         for col, (_, value, fmt) in enumerate(COLUMNS, start=1):
             _put(sheet, i, col, value(row), fmt)
     sheet.freeze_panes = "B2"
-    changed = max((r["updated_at"] for r in rows), default=draw.created_at)
+    changed = max(
+        (t for r in rows for t in (r["updated_at"], r["measures_changed"]) if t), default=draw.created_at
+    )
     about = book.create_sheet("说明")
     for key, value in (
         ("数据", "自建房安全专项整治抽查评估 入户核查结果（供全国自建房信息归集平台核查管理模块）"),

@@ -202,3 +202,32 @@ def test_the_cli_writes_the_same_file(field, field_url, inspected, monkeypatch, 
         assert out.read_bytes() == _export(field).content  # the province's scope is everything
     finally:
         get_settings.cache_clear()
+
+
+def test_control_measures_recorded_later_count(field, inspected):
+    from service.followup.models import ControlCase, ControlRecord
+
+    w = field.world
+    house = w["houses"]["乙组"][0]
+    inspection = inspected["ids"][house]
+    with field.engine.begin() as conn:  # found at risk of collapse, no measure on the form
+        conn.execute(text("UPDATE inspection SET summary = summary || '{\"collapse_risk\": true}', "
+                          "answers = answers - 'control_measures' WHERE id = :i"), {"i": inspection})  # fmt: skip
+
+    def row_of(content: bytes) -> dict:
+        return next(r for r in _rows(_sheet(content)[1]) if r["检查记录编号"] == inspection)
+
+    before = _export(field).content
+    assert (row_of(before)["管控措施"], row_of(before)["检查结论"]) == ("无", "倒塌风险未管控")
+    prov = w["accounts"]["prov"]["id"]
+    with Session(field.engine) as session:
+        case = ControlCase(inspection_id=inspection, draw_id=w["draw"], house_id=house, unit_code="620111",
+                           city_code="620100", synthetic=True, opened_by_account_id=prov)  # fmt: skip
+        session.add(case)
+        session.flush()
+        session.add(ControlRecord(case_id=case.id, source="site", measures=["seal_and_warn", "stop_use"],
+                                  taken_at=SUBMITTED, responsible="村委会主任", recorded_by_account_id=prov))  # fmt: skip
+        session.commit()
+    after = _export(field).content
+    assert (row_of(after)["管控措施"], row_of(after)["检查结论"]) == ("停止使用、封控警示", "倒塌风险已管控")
+    assert after != before and _sheet(after)[0].properties.modified > _sheet(before)[0].properties.modified
