@@ -23,7 +23,8 @@ estimate_results.sql``):
 
 A draw with no inspection results (none approved or submitted) on the synthetic demo frame answers
 SIMULATED results (``simulated: true``, note 模拟结果（合成演示数据）) so the method can be shown; a draw on
-real data with no results answers empty estimates with a note, never simulated numbers. A partial scope
+real data with no results answers empty estimates with a note, never simulated numbers. Results on the
+synthetic frame (the demo's synthetic inspections) say so too (``synthetic: true`` and the note). A partial scope
 estimates over its own units only (its "province" line is the scope's total).
 """
 
@@ -50,6 +51,7 @@ INDICATORS: dict[str, tuple[str, str, str]] = {
 }
 SIMULATED_NOTE = "模拟结果（合成演示数据）：尚无入户检查结果，仅用于演示估计方法，不是现场数据。"
 EMPTY_NOTE = "尚无审核通过的入户检查结果，暂不能估计。"
+SYNTHETIC_NOTE = "检查结果来自合成演示数据（非真实房屋）。"
 PENDING_NOTE = "另有 {n} 户已提交、待审核，未计入（可加参数 include_submitted=true 计入）。"
 SIMULATED_MISSED_MEAN = 0.1  # missed houses per house in the simulation
 
@@ -169,15 +171,19 @@ def estimates(
         note = EMPTY_NOTE + (
             PENDING_NOTE.format(n=counts["pending_review"]) if counts["pending_review"] else ""
         )
-    elif counts["pending_review"] and not include_submitted:
-        note = PENDING_NOTE.format(n=counts["pending_review"])
     else:
-        note = None
+        pending = (
+            PENDING_NOTE.format(n=counts["pending_review"])
+            if counts["pending_review"] and not include_submitted
+            else ""
+        )
+        note = ((SYNTHETIC_NOTE if synthetic else "") + pending) or None
     return {
         "draw_id": draw_id,
         "source": "simulated" if simulated else "inspections",
         "simulated": simulated,
         "simulated_share": simulated_share if simulated else None,
+        "synthetic": synthetic,
         "include_submitted": include_submitted,
         "scope": scope.label,
         "counts": counts,

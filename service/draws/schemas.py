@@ -158,6 +158,7 @@ class EstimatesOut(BaseModel):
     source: Literal["inspections", "simulated"]
     simulated: bool
     simulated_share: float | None
+    synthetic: bool = Field(description="The draw is on the synthetic demo frame")
     include_submitted: bool
     scope: str
     counts: EstimateCounts

@@ -116,7 +116,7 @@ def test_estimates_from_approved_inspections(field, inspected):
     drawn = sum(1 for u, _, _ in inspected["design"].values() if u == "620102")
     assert body["counts"] == {"drawn": len(inspected["design"]), "approved": jia + yi - 1, "pending_review": 1,
                               "in_progress": 0, "used": jia + yi - 1}  # fmt: skip
-    assert "待审核" in body["note"] and "include_submitted" in body["note"]
+    assert "待审核" in body["note"] and "include_submitted" in body["note"] and "合成演示数据" in body["note"]
     assert [i["key"] for i in body["indicators"]] == ["record_accurate", "hazard_correct", "paper_rectification",
                                                       "missed_houses"]  # fmt: skip
     for key in ("record_accurate", "hazard_correct", "missed_houses"):
@@ -155,7 +155,10 @@ def test_submitted_inspections_are_counted_only_when_asked(field, inspected):
         1 for u, _, _ in inspected["design"].values() if u == "620402")  # fmt: skip
     e = _estimate(body, "record_accurate", "unit", "620102")
     n, value = _hand(inspected, "620102", "record_accurate", statuses=("approved", "submitted"))
-    assert e["n"] == n and e["estimate"] == pytest.approx(value) and body["note"] is None
+    assert e["n"] == n and e["estimate"] == pytest.approx(value)
+    assert (
+        body["synthetic"] is True and body["note"] == "检查结果来自合成演示数据（非真实房屋）。"
+    )  # nothing pending
 
 
 def test_a_partial_scope_estimates_over_its_own_units(field, inspected):
