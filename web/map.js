@@ -2,6 +2,8 @@
 // figures (/api/v1/map/divisions), key figures (/api/v1/map/summary), hazardous houses as vector tiles,
 // sites and their radii, and every Chinese label from /api/v1/vocabulary. This file only draws.
 import { esc, getJson, num, pct } from "/web/api.js";
+import { addProgressToPanel } from "/web/field-progress.js";
+import { addInspectionsToMap } from "/web/inspection-layer.js";
 
 // Leaflet.VectorGrid 1.3.0 calls L.DomEvent.fakeStop, which Leaflet 1.8 removed (Leaflet.VectorGrid
 // issue #274, fixed upstream in PR #288 but not released). This replaces the canvas tile renderer's
@@ -677,6 +679,8 @@ async function start() {
   setupControls();
   renderHouseLegend();
   createHouseLayers();
+  addInspectionsToMap(map); // inspected houses by result, and the firms' progress (issue 11)
+  addProgressToPanel();
   map.on("moveend", refreshSites);
   await loadLevel();
 }

@@ -124,3 +124,22 @@ def test_domain_keeps_the_houses_outside_it_in_the_design():
     assert estimate_share(both, "city")[0].n == 4
     with pytest.raises(ValueError, match="domain"):
         estimate_share(res.assign(domain=1.0), "unit")
+
+
+def test_domain_share_is_unbiased_and_covers():
+    # A domain (e.g. houses recorded as rectified) more common among commercial houses: 200 draws.
+    pop = make_population(seed=3)
+    rng = np.random.default_rng(1)
+    domain = pd.Series(rng.random(len(pop)) < np.where(pop["commercial"], 0.5, 0.2), index=pop.index)
+    truth = pop.loc[domain, "y"].mean()
+    design = Design(pop)
+    est, covered = [], []
+    for _ in range(200):
+        sample = design.draw(rng)
+        sample["domain"] = domain.loc[sample.index].astype(object)
+        (e,) = estimate_share(sample, "province")
+        est.append(e.estimate)
+        covered.append(e.ci_low <= truth <= e.ci_high)
+        assert e.n == int(domain.loc[sample.index].sum())
+    assert abs(np.mean(est) - truth) < 0.01
+    assert 0.90 <= np.mean(covered) <= 0.99
