@@ -2,6 +2,7 @@
 // logged-in page shares: who is logged in, and the logout button.
 
 import { logout } from "/web/api.js";
+import { forgetInspections, pendingCount } from "/web/inspect-store.js";
 
 /**
  * A new element: `props` sets `className`, `text` (textContent), `dataset`, and any other property or
@@ -34,7 +35,12 @@ export function showUser(who) {
   if (!box) return;
   box.querySelector(".user-name").textContent = who.name;
   box.querySelector(".user-role").textContent = `${who.role_label} · ${who.scope_label}`;
-  box.querySelector(".logout").addEventListener("click", () => {
+  box.querySelector(".logout").addEventListener("click", async () => {
+    // The inspection form's drafts, photos and outbox of this account (web/inspect-store.js) go too; what
+    // is not sent yet is said first, as it is lost with them.
+    const waiting = await pendingCount(who.username).catch(() => 0);
+    if (waiting && !confirm(`本机还有 ${waiting} 项检查记录或照片未上传，退出登录将删除它们。确定退出？`)) return;
+    await forgetInspections(who.username);
     forgetRoutes();
     window.addEventListener("pagehide", forgetRoutes); // and a copy an answer in flight kept meanwhile
     logout();

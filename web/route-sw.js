@@ -1,19 +1,27 @@
-// The service worker of the inspectors' route page (scope /route, registered by route.js): keeps the page's
-// shell (its HTML, scripts, styles and Leaflet) so that /route opens in a village without signal. The route
-// itself is not kept here: route.js keeps every API answer in localStorage, per account.
+// The service worker of the inspectors' pages (scope /route, registered by route.js and inspect.js): keeps
+// the shell (HTML, scripts, styles and Leaflet) of the route page /route and of the inspection form
+// /route/inspect, so that both open in a village without signal. No data is kept here: route.js keeps
+// every API answer in localStorage, the form keeps the form definition, the houses, drafts, photos and its
+// outbox in IndexedDB, both per account, so that logout can forget one account's data (web/dom.js).
 //
 // Network first: online, every shell file comes from the service (an update applies at once) and refreshes
 // the kept copy; only when the network fails is the kept copy served. Nothing else is touched: /api/...,
 // /route/sheet (rendered per request) and every other URL go to the network as if there were no worker.
 // Only a plain 200 is kept, never a redirect (a logged-out /route answers 303 to /login) nor an error.
-// The shell holds no personal data, so logout leaves it (web/dom.js clears the kept routes).
+// The shell holds no personal data, so logout leaves it (web/dom.js clears the kept routes and forms).
 
-const CACHE = "spotcheck-route-shell-v1"; // a new version when the shell's list or this file's logic changes
+// A new version when this file's logic changes; a new worker re-keeps every file of SHELL at install and
+// its activation drops what SHELL no longer lists, so a longer list keeps the name.
+const CACHE = "spotcheck-route-shell-v1";
 const PAGE = "/route"; // /route?team=…&day=… is the same page: kept once, under /route
+const INSPECT = "/route/inspect"; // /route/inspect?draw=…&house=…: kept once too
 const SHELL = [
-  PAGE,
+  PAGE, INSPECT,
   "/web/route.js", "/web/api.js", "/web/dom.js", // route.js and the modules it imports (dom.js imports api.js)
   "/web/route.css", "/web/style.css",
+  // the form and its modules (route.js and dom.js import inspect-store.js and inspect-sync.js too)
+  "/web/inspect.js", "/web/inspect-store.js", "/web/inspect-sync.js", "/web/inspect-form.js",
+  "/web/inspect-photo.js", "/web/inspection-rules.js", "/web/inspect.css",
   "/web/vendor/leaflet/leaflet.js", "/web/vendor/leaflet/leaflet.css",
   // The basemap switcher's icon (leaflet.css); the stops and the base are divIcons, no marker images.
   "/web/vendor/leaflet/images/layers.png", "/web/vendor/leaflet/images/layers-2x.png",
@@ -44,6 +52,10 @@ self.addEventListener("activate", (event) => {
     for (const name of await caches.keys()) {
       if (name.startsWith("spotcheck-route-shell-") && name !== CACHE) await caches.delete(name);
     }
+    const cache = await caches.open(CACHE);
+    for (const request of await cache.keys()) {
+      if (!SHELL.includes(new URL(request.url).pathname)) await cache.delete(request);
+    }
     await self.clients.claim(); // the page that registered the worker is controlled without a reload
   })());
 });
@@ -54,7 +66,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== location.origin) return;
   let key = null;
-  if (request.mode === "navigate") key = url.pathname === PAGE ? PAGE : null; // not /route/sheet
+  if (request.mode === "navigate") key = [PAGE, INSPECT].includes(url.pathname) ? url.pathname : null; // not /route/sheet
   else if (!url.search && ASSETS.has(url.pathname)) key = url.pathname;
   if (!key) return; // not the shell (an API answer, the sheet, an export...): the network's, untouched
   event.respondWith(networkFirst(event, key));

@@ -6,11 +6,16 @@
 // worker route-sw.js, so that /route also opens without signal.
 import { ApiError, esc, getJson, me, num, postJson } from "/web/api.js";
 import { el, say, showUser } from "/web/dom.js";
+import { Store, prefetchHouses } from "/web/inspect-store.js";
+import { sync } from "/web/inspect-sync.js";
 
 const TZ = "Asia/Shanghai"; // the service's times are Gansu's (+08:00)
 const STORE = "spotcheck.route.v1";
 const LINE_COLOURS = ["#1f5fa8", "#0b7a75", "#8a3ffc", "#b35c00"]; // one per vehicle
 const PRIORITIES = ["collapse_risk", "near_school", "normal"]; // the legend's order (labels: the server's)
+// The stop's link to its inspection form, styled here (route.css is the route page's own).
+const INSPECT_LINK = "flex:1 1 100%;min-height:2.75rem;display:flex;align-items:center;justify-content:center;"
+  + "background:#1b7f3b;color:#fff;border-radius:4px;font-weight:bold;text-decoration:none;font-size:1rem";
 const params = new URLSearchParams(location.search);
 const $ = (id) => document.getElementById(id);
 
@@ -176,6 +181,11 @@ function renderStop(v, stop) {
   li.addEventListener("click", (e) => { if (!e.target.closest("a, button")) focusStop(key, "list"); });
   li.addEventListener("keydown", (e) => { if (e.key === "Enter" && e.target === li) focusStop(key, "list"); });
   li.querySelector(".mark").addEventListener("click", (e) => markVisited(v, stop, e.currentTarget));
+  if (state.canInspect) { // the form of this house (web/inspect.js), also without signal
+    const q = new URLSearchParams({ draw: state.plan.draw_id, house: stop.house_id });
+    li.querySelector(".stop-actions").prepend(el("a", { className: "inspect-link", href: `/route/inspect?${q}`, text: "填写检查表",
+      style: INSPECT_LINK }));
+  }
   return li;
 }
 
@@ -330,6 +340,10 @@ async function loadPlan() {
   try {
     const plan = await getJson(`/api/v1/field/teams/${state.teamId}/plan`);
     keepPlan(plan);
+    if (state.canInspect) { // every house of the plan for the inspection form without signal (inspect-store.js)
+      const houses = plan.days.flatMap((d) => d.stops.map((s) => s.house_id));
+      state.prefetched = prefetchHouses(state.who.username, plan.draw_id, houses).catch(() => 0);
+    }
     return plan;
   } catch (err) {
     const copy = err instanceof ApiError && err.status === 0 ? kept(`plan.${state.teamId}`) : null;
@@ -347,6 +361,12 @@ async function start() {
   state.who = (await cached("who", me)).data;
   showUser(state.who);
   state.canVisit = state.who.permissions.includes("field.visit");
+  state.canInspect = state.who.permissions.includes("inspections.write");
+  if (state.canInspect) { // what the inspection form still has to send goes when there is signal
+    const send = () => Store.open(state.who.username).then((s) => sync(s).finally(() => s.close())).catch(() => {});
+    send();
+    window.addEventListener("online", send);
+  }
   const field = (await cached("fieldme", () => getJson("/api/v1/field/me"))).data;
   state.today = field.today;
   state.teamFromUrl = params.has("team");

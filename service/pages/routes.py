@@ -114,6 +114,12 @@ def route_sheet_page(
     return HTMLResponse(sheet, headers=NO_STORE)
 
 
+@router.get("/route/inspect", dependencies=[Depends(page(Permission.INSPECT))])
+def inspect_page() -> HTMLResponse:
+    """The inspection form of one drawn house on a phone (?draw=…&house=…), offline first (web/inspect.js)."""
+    return _html("inspect.html")
+
+
 @router.get("/firm", dependencies=[Depends(page(Permission.FIELD_READ))])
 def firm_page() -> HTMLResponse:
     """A firm's field work: every team's days on one map and a table, progress, what is unscheduled."""

@@ -255,6 +255,7 @@ EXAMPLES: dict[tuple[str, str], Callable[[dict, str, dict], Call]] = {
     ("GET", "/notices"): lambda w, n, a: Call(targeted=False),
     ("GET", "/route"): lambda w, n, a: Call(targeted=False),
     ("GET", "/route/sheet"): lambda w, n, a: Call(params={"team": w["team"], "day": str(TODAY)}),
+    ("GET", "/route/inspect"): lambda w, n, a: Call(targeted=False),
     ("GET", "/firm"): lambda w, n, a: Call(targeted=False),
     ("GET", "/review"): lambda w, n, a: Call(targeted=False),
     ("GET", "/login"): lambda w, n, a: Call(targeted=False),
