@@ -2,6 +2,7 @@
 // figures (/api/v1/map/divisions), key figures (/api/v1/map/summary), hazardous houses as vector tiles,
 // sites and their radii, and every Chinese label from /api/v1/vocabulary. This file only draws.
 import { esc, getJson, num, pct } from "/web/api.js";
+import { addNoticesToMap } from "/web/notices-layer.js";
 import { addProgressToPanel } from "/web/field-progress.js";
 import { addInspectionsToMap } from "/web/inspection-layer.js";
 
@@ -679,6 +680,7 @@ async function start() {
   setupControls();
   renderHouseLegend();
   createHouseLayers();
+  addNoticesToMap(map); // overdue rectification notices (web/notices-layer.js)
   addInspectionsToMap(map); // inspected houses by result, and the firms' progress (issue 11)
   addProgressToPanel();
   map.on("moveend", refreshSites);

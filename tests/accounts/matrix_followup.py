@@ -18,7 +18,9 @@ SERIOUS = {"hazard_determination": "serious", "rectification_observed": "pending
 _fresh = itertools.count()
 
 
-def _inspection(conn, draw_id: int, house_id: int, team_id: int, unit: str, account_id: int, status: str) -> int:
+def _inspection(
+    conn, draw_id: int, house_id: int, team_id: int, unit: str, account_id: int, status: str
+) -> int:
     return conn.execute(text(
         "INSERT INTO inspection (client_id, draw_id, house_id, team_id, unit_code, form_version, status, summary, "
         "answers, submitted_at, created_by_account_id, updated_by_account_id) VALUES (:c, :d, :h, :t, :u, 'v1', :s, "
@@ -34,7 +36,9 @@ def build_followup(engine, draw_id: int, unit: str, team_id: int, account_id: in
             "SELECT house_id FROM draw_house WHERE draw_id = :d AND unit_code = :u "
             "AND house_id NOT IN (SELECT house_id FROM inspection) ORDER BY position"),
             {"d": draw_id, "u": unit}).scalars().all()  # fmt: skip
-        city = conn.execute(text("SELECT city_code FROM sampling_unit WHERE code = :u"), {"u": unit}).scalar_one()
+        city = conn.execute(
+            text("SELECT city_code FROM sampling_unit WHERE code = :u"), {"u": unit}
+        ).scalar_one()
         notice_house, case_house, pool = pool[0], pool[1], pool[2:]
         inspection = _inspection(conn, draw_id, notice_house, team_id, unit, account_id, "approved")
         notice = conn.execute(text(
