@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from geo.inspection_results import RESULT_CLASSES, result_class
 from service.audit.trail import Actor
-from tests.demo.conftest import spotcheck_api, spotcheck_engine, spotcheck_template, spotcheck_url  # noqa: F401
 from tests.factories import make_account
 
 URL = "/api/v1/maps/inspections.geojson"
@@ -71,7 +70,7 @@ def test_an_inspector_sees_their_teams_inspections_only(spotcheck_api, spotcheck
     assert {f["id"] for f in fc["features"]} == _inspected(spotcheck_engine, "team_id = :t", t=team)
 
 
-def test_only_published_draws_and_never_the_unvisited_sample(spotcheck_api, spotcheck_engine, anon_client):
+def test_only_published_draws_and_never_the_unvisited_sample(spotcheck_api, spotcheck_engine):
     from service.draws.service import run_county_draw
 
     with Session(spotcheck_engine) as session:
