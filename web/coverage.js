@@ -2,6 +2,7 @@
 // with the coverage figures and the Chinese verdict computed by the server (/api/v1/draws/{id}/coverage).
 // A second draw (?compare=ID) is shown beside the first, the two maps moving together. This file only draws.
 import { dec, esc, getJson, num, pct } from "/web/api.js";
+import { addInspectionsToPane } from "/web/inspection-layer.js";
 
 const COLORS = { frame: "#7b8794", replacement: "#1f5fa8", link: "#52606d" };
 const TOWN_STYLE = {
@@ -232,6 +233,7 @@ async function loadPane(drawId) {
   }
   const unitMap = await getJson(`/api/v1/draws/${drawId}/units/${encodeURIComponent(state.unit)}/map`);
   const counts = renderUnitMap(pane, unitMap);
+  if (draw.published_at) addInspectionsToPane(pane.map, drawId, state.unit, pane.node); // inspected houses by result
   Object.assign(pane.node.dataset, { samples: counts.sample, replacements: counts.replacement, frame: counts.frame, state: "ready" });
   getJson(`/api/v1/draws/${drawId}/coverage?replicates=${REPLICATES}`)
     .then((report) => {

@@ -4,6 +4,7 @@
 // this file only draws, and sends what the user chose.
 import { dateTime, dec, esc, getJson, me, num, patchJson, pct, postJson } from "/web/api.js";
 import { el, say, showUser } from "/web/dom.js";
+import { showProgress } from "/web/field-progress.js";
 
 const FIELD = "/api/v1/field";
 // Presentation only: one colour per team, in the order of the teams' ids.
@@ -411,6 +412,9 @@ async function start() {
   $("auto-assign").addEventListener("click", autoAssign);
   await loadUnits();
   render();
+  // Inspections against the deadline: drawn, inspected, approved, expected by today (web/field-progress.js).
+  $("progress").append(el("div", { id: "inspection-progress", hidden: true }));
+  showProgress($("inspection-progress"), { firmId: Number(state.firm), title: "入户检查进度（对照截止日期）" });
   const bounds = L.latLngBounds([]);
   for (const group of [unitLayer, houseLayer, lineLayer, baseLayer]) {
     if (group.getLayers().length) bounds.extend(group.getBounds());

@@ -79,6 +79,12 @@ def _ensure_demo(engine: Engine, settings: Settings) -> None:
             print("demo frame: skipped (the database holds imported houses)")
             return
     spec = FrameSpec(seed=settings.demo.seed, houses=settings.demo.houses)
+    from service.demo.build import frame_held
+
+    with engine.connect() as conn:
+        if frame_held(conn, spec.seed, spec.houses):
+            print("demo frame: kept (draws hold its houses; another seed or size needs a new database)")
+            return
     report = load_demo(engine, spec, radii_m=settings.radius.as_dict())
     if report.loaded:
         print(f"demo frame (SYNTHETIC, seed {spec.seed}): {report.houses:,} houses, {report.hazard_records:,} "

@@ -53,6 +53,17 @@ def built(session: Session) -> dict | None:
     return json.loads(note) if note else None
 
 
+def frame_held(conn, seed: int, houses: int) -> bool:
+    """Whether a demo frame of another seed or size would have to replace houses that draws hold (the demo
+    spot check's, or a user's): published draws are frozen, so the frame stays and a new one needs a new
+    database."""
+    spec = current_spec(conn)
+    if spec is not None and (spec.get("seed"), spec.get("houses")) == (seed, houses):
+        return False
+    return bool(conn.execute(text(
+        "SELECT EXISTS (SELECT 1 FROM draw_house AS d JOIN house AS h ON h.id = d.house_id WHERE h.synthetic)")).scalar())
+
+
 def ensure_demo_spotcheck(engine: Engine, seed: int, today: dt.date | None = None) -> DemoSpotcheckReport:
     """Build the demo spot check unless it is there, or the database holds real houses or no demo frame."""
     started = time.perf_counter()

@@ -3,8 +3,8 @@ firms with their reviewers, teams of inspectors, bases and the automatic assignm
 inspections, route plans for the days left. Everything goes through the service's own functions.
 
 **The demo's clock.** "Today" is the day the demo is built (Asia/Shanghai); the deadline is December 15 of
-that year (the notice's date); field work started on November 1, or three weeks before today when today
-is earlier in the year. Inspections lie between the start and yesterday.
+that year (the notice's date); field work started two to six weeks before today (``demo_clock``).
+Inspections lie between the start and yesterday.
 
 **Accounts.** One firm account (the reviewer) per group and one inspector per team, with usernames
 ``demo-g1-firm``, ``demo-g1-t1``, … and no password: nobody can log in as them until the administrator
@@ -39,6 +39,7 @@ SQL = SqlFiles("service.demo")
 NUMERALS = "一二三四五六七八九十"
 ACTOR = Actor(None, "演示数据生成（spotcheck serve，合成）")
 USER_PREFIX = "demo-"
+PACE = 0.58  # the share of the time to the deadline gone by today (about what the inspections reach)
 DRAWER = "demo-province"
 # Not an Argon2 hash: verify_password refuses every password for it (an account without a password).
 NO_PASSWORD = "!demo-account: no password until the administrator resets it"
@@ -61,9 +62,13 @@ class DemoContext:
 
 
 def demo_clock(today: dt.date) -> tuple[dt.date, dt.date]:
-    """(start of field work, deadline) for a demo built on ``today``."""
-    start = min(dt.date(today.year, 11, 1), today - dt.timedelta(days=21))
-    return start, dt.date(today.year, 12, 15)
+    """(start of field work, deadline) for a demo built on ``today``: the deadline is December 15; field work
+    started so that by today about ``PACE`` of the way is behind it (two to six weeks ago), so that some
+    firms are on track and some behind (December 3: November 16)."""
+    deadline = dt.date(today.year, 12, 15)
+    left = (deadline - today).days
+    worked = 30 if left < 0 else min(45, max(14, round(PACE / (1 - PACE) * left)))
+    return today - dt.timedelta(days=worked), deadline
 
 
 def new_context(seed: int, today: dt.date | None = None) -> DemoContext:

@@ -26,6 +26,7 @@ from service.maps.schemas import MAX_ID
 router = APIRouter(tags=["maps"])
 InspectionReader = Permit(Permission.INSPECT_READ)
 FieldReader = Permit(Permission.FIELD_READ)
+UnitCode = Annotated[str | None, Query(pattern=r"^[0-9]{6,12}$", description="One sampling unit only (county code)")]
 DrawId = Annotated[int | None, Query(ge=1, le=MAX_ID, description="A published draw (default: the newest)")]
 
 
@@ -65,12 +66,13 @@ class ProgressOut(BaseModel):
 @router.get("/maps/inspections.geojson", summary="Inspected houses coloured by result", response_class=JSONResponse,
             responses={200: {"content": {GEOJSON: {}}, "description": "GeoJSON FeatureCollection, CGCS2000 lon/lat "
                                                                       "(EPSG:4490), with `classes` for the legend"}})  # fmt: skip
-def inspections_geojson(principal: InspectionReader, session: SessionDep, draw_id: DrawId = None) -> JSONResponse:
+def inspections_geojson(principal: InspectionReader, session: SessionDep, draw_id: DrawId = None,
+                        unit: UnitCode = None) -> JSONResponse:
     """Submitted and approved inspections of a published draw (default: the newest) within the caller's scope,
     each with its result class (confirmed, record wrong, 数字整治, collapse risk controlled or not) and label,
     survey code, date and team; ``classes`` gives each class's Chinese label, colour and count. An unknown or
     unpublished draw is a 404 alike."""
-    return JSONResponse(maps.inspections_geojson(session, principal.scope, draw_id), media_type=GEOJSON)
+    return JSONResponse(maps.inspections_geojson(session, principal.scope, draw_id, unit), media_type=GEOJSON)
 
 
 @router.get("/field/progress", summary="Every firm's progress against its deadline", response_model=ProgressOut)

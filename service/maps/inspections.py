@@ -38,11 +38,11 @@ def _require_published(session: Session, draw_id: int | None) -> None:
         raise NotFound(f"没有编号为 {draw_id} 的已发布抽样。", f"No published draw {draw_id}.")
 
 
-def inspections_geojson(session: Session, scope: Scope, draw_id: int | None) -> dict:
+def inspections_geojson(session: Session, scope: Scope, draw_id: int | None, unit: str | None = None) -> dict:
     """A FeatureCollection of inspected houses (CGCS2000 lon/lat) with their result class, and the classes
     (code, Chinese label, colour, count) as the legend."""
     _require_published(session, draw_id)
-    rows = list(session.execute(SQL.one("inspection_results"), {"draw_id": draw_id, **scope.params()}))
+    rows = list(session.execute(SQL.one("inspection_results"), {"draw_id": draw_id, "unit": unit, **scope.params()}))
     counts = dict.fromkeys(RESULT_CLASSES, 0)
     features = []
     for r in rows:

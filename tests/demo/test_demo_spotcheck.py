@@ -104,3 +104,13 @@ def test_statuses_visits_reviews_photos_and_times_are_plausible(spotcheck_engine
         summaries = [s for (s,) in conn.execute(text("SELECT summary FROM inspection WHERE status <> 'draft'"))]
         assert 0.08 <= sum(s["record_accurate"] is False for s in summaries) / len(summaries) <= 0.22
         assert sum(s["collapse_risk"] for s in summaries) >= 3
+
+
+def test_a_frame_held_by_draws_is_not_replaced(spotcheck_engine, demo_engine):
+    from service.demo.build import frame_held
+
+    with spotcheck_engine.connect() as conn:
+        assert not frame_held(conn, DEMO_SPEC.seed, DEMO_SPEC.houses)  # the same frame: nothing to replace
+        assert frame_held(conn, DEMO_SPEC.seed + 1, DEMO_SPEC.houses)  # another: the draw holds its houses
+    with demo_engine.connect() as conn:
+        assert not frame_held(conn, DEMO_SPEC.seed + 1, DEMO_SPEC.houses)  # no draw: the frame may be replaced

@@ -2,7 +2,7 @@
 -- their team), for the maps: where, when, by whom, the stored summary and whether the house is controlled.
 -- "controlled" is decided here and only here: control measures on the form (a later step adds the control
 -- measures recorded after the inspection).
--- Parameters: draw_id (null: the newest published draw), scope_all, scope_units, scope_team.
+-- Parameters: draw_id (null: the newest published draw), unit (null: all), scope_all, scope_units, scope_team.
 SELECT i.id, i.draw_id, i.house_id, h.survey_code, i.unit_code, u.name AS unit_name, i.status,
        i.summary, i.synthetic, COALESCE(i.submitted_at, i.opened_at) AS inspected_at,
        t.name AS team_name, f.name AS firm_name,
@@ -18,6 +18,7 @@ LEFT JOIN division AS u ON u.code = i.unit_code
 WHERE i.status IN ('submitted', 'approved')
   AND i.draw_id = COALESCE(CAST(:draw_id AS bigint), (
         SELECT id FROM draw WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT 1))
+  AND (CAST(:unit AS text) IS NULL OR i.unit_code = CAST(:unit AS text))
   AND (CAST(:scope_all AS boolean) OR i.unit_code = ANY(CAST(:scope_units AS text[])))
   AND (CAST(:scope_team AS bigint) IS NULL OR i.team_id = CAST(:scope_team AS bigint))
 ORDER BY i.id
