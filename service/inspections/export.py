@@ -77,7 +77,9 @@ class _Row:
         self.measures = sorted(taken, key=lambda m: (order.index(m) if m in order else len(order), m))
 
     def label(self, field: str, code: object) -> str | None:
-        return self.labels.get(field, {}).get(code, str(code)) if code is not None else None
+        if code is None:
+            return None
+        return self.labels.get(field, {}).get(code, str(code)) if isinstance(code, str) else str(code)
 
     def control(self) -> str | None:
         if not self.s.get("collapse_risk") and not self.measures:
