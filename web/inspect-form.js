@@ -191,7 +191,7 @@ export class FormView {
   changed(e) {
     const box = e.target.closest(".field");
     const entry = box && this.boxes.get(box.dataset.name);
-    if (!entry || entry.f.type === "point") return;
+    if (!entry || ["point", "photos", "repeat"].includes(entry.f.type)) return; // set by their own buttons
     const m = /^([a-z0-9_]+)\[(\d+)\]\.([a-z0-9_]+)$/.exec(box.dataset.name);
     const target = m ? this.answers[m[1]][Number(m[2])] : this.answers;
     const key = m ? m[3] : entry.f.name;

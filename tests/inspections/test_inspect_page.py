@@ -16,6 +16,7 @@ import io
 from urllib.parse import urlparse
 
 import httpx
+from PIL import Image
 from sqlalchemy import create_engine, text
 
 from geo import inspection_form as forms
@@ -107,14 +108,13 @@ def _until(page, condition, tries: int = 100) -> None:
     raise AssertionError("condition not met")
 
 
-def _big_jpeg(lon: float, lat: float) -> bytes:
-    """A 2400×1800 JPEG (resized on the phone) whose EXIF says where it was taken."""
-    from PIL import Image
-
+def _big_jpeg(lon: float, lat: float, orientation: int = 1) -> bytes:
+    """A 2400×1800 JPEG (resized on the phone) whose EXIF says where it was taken and how to turn it
+    (6: a quarter turn clockwise, as a phone held upright writes it)."""
     img = Image.effect_noise((2400, 1800), 40).convert("RGB")
     exif = Image.Exif()
     exif[0x0132] = "2026:12:03 10:20:00"
-    exif[0x0112] = 1
+    exif[0x0112] = orientation
 
     def dms(v):
         d = int(v)
@@ -170,11 +170,22 @@ def test_an_inspection_made_offline_is_kept_reloaded_and_sent_when_the_signal_re
 
         # No signal: photos (one resized on the phone), saved, then reloaded from the service worker.
         context.set_offline(True)
-        files = [{"name": "big.jpg", "mimeType": "image/jpeg", "buffer": _big_jpeg(h["lon"], h["lat"])}]
+        files = [{"name": "big.jpg", "mimeType": "image/jpeg", "buffer": _big_jpeg(h["lon"], h["lat"], 6)}]
         files += [{"name": f"p{i}.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_exif(h["lon"], h["lat"])}
                   for i in range(needed - 1)]  # fmt: skip
         page.set_input_files("#photo-input", files)
         page.wait_for_function(f"() => document.querySelectorAll('li.photo').length === {needed}")
+        caption = page.locator("li.photo .caption").first
+        caption.fill("房屋东立面")
+        caption.press("Tab")
+        # A photo taken by mistake is deleted before it is sent.
+        extra = [{"name": "x.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_exif()}]
+        page.set_input_files("#photo-input", extra)
+        page.wait_for_function(f"() => document.querySelectorAll('li.photo').length === {needed + 1}")
+        page.locator("li.photo .drop-photo").last.click()
+        page.wait_for_function(f"() => document.querySelectorAll('li.photo').length === {needed}")
+        assert page.locator("li.photo .photo-state").first.inner_text() == "待上传"
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
         page.locator("#save").click()
         _sync_state(page, "pending")
         assert page.locator("#sync-status").inner_text().startswith("待上传 ")
@@ -212,13 +223,17 @@ def test_an_inspection_made_offline_is_kept_reloaded_and_sent_when_the_signal_re
         assert out["answers"] == answers and out["position_warnings"] == []
         assert len(out["photos"]) == needed
         big = next(p for p in out["photos"] if p["width"] > 64)
-        assert (big["width"], big["height"]) == (1600, 1200)  # resized on the phone ...
+        assert (big["width"], big["height"]) == (1200, 1600)  # turned upright and resized on the phone ...
         assert (
             abs(big["exif_lon"] - h["lon"]) < 1e-4 and abs(big["exif_lat"] - h["lat"]) < 1e-4
         )  # ... EXIF kept
         taken = dt.datetime.fromisoformat(big["taken_at"].replace("Z", "+00:00"))
         assert big["exif_distance_m"] < 5 and taken == dt.datetime(2026, 12, 3, 10, 20, tzinfo=BEIJING)
         assert all(p["exif_lon"] is not None for p in out["photos"])
+        assert big["caption"] == "房屋东立面"
+        content = httpx.get(base + big["url"], headers=_auth(world, "i1")).content
+        with Image.open(io.BytesIO(content)) as img:
+            assert img.size == (1200, 1600) and img.getexif()[0x0112] == 1  # upright: not turned twice
 
         # Returned by the firm: the comments at the top, the form editable again.
         comment = "<b>请补拍</b>房屋背面照片"
