@@ -457,3 +457,50 @@ def test_the_inspect_page_needs_the_write_permission(browser, field_server):
     with phone_page(browser, base, "prov", world) as page:  # the province reads inspections, never writes one
         r = page.goto(_url(base, h))
         assert r.status == 403
+
+
+def test_a_missed_house_is_recorded_with_the_phones_position_or_a_tap_on_the_map(
+    browser, field_server, field_url
+):
+    base, world = field_server
+    h = _house(base, world, 5)
+    here = (h["lon"] + 0.0003, h["lat"] + 0.0002)
+    with phone_page(browser, base, "i1", world, _device(*here)) as page:
+        _open(page, _url(base, h))
+        page.locator(".field[data-name='missed_houses_found'] input[value='true']").check()
+        page.locator("button.add-item").wait_for(state="visible")
+        page.locator("button.add-item").click()
+        item = page.locator("fieldset.item").first
+        item.wait_for()
+        item.locator("button.use-here").click()
+        page.wait_for_function("() => window.spotcheckInspect.state.view.answers.missed_houses[0].point")
+        assert "经度" in item.locator(".point-text").inner_text()
+        item.locator(".field[data-name='missed_houses[0].use_class'] input[value='commercial']").check()
+        business = item.locator(".field[data-name='missed_houses[0].business_type']")
+        business.wait_for(state="visible")  # asked for a commercial house only
+        business.locator("select").select_option("retail")
+        item.locator(".field[data-name='missed_houses[0].floors'] input").fill("2")
+        item.locator(".field[data-name='missed_houses[0].hazard_seen'] input[value='some']").check()
+        # A second one, placed by a tap on the map next to the house.
+        page.locator("button.add-item").click()
+        second = page.locator("fieldset.item").nth(1)
+        second.locator("button.pick-map").click()
+        second.locator(".point-map").click(position={"x": 60, "y": 60})
+        page.wait_for_function("() => window.spotcheckInspect.state.view.answers.missed_houses[1].point")
+        assert "missed_houses[1].point" not in page.locator("#missing").evaluate(
+            "(ul) => [...ul.children].map((li) => li.dataset.field).join(' ')"
+        )
+        second.locator("legend button.drop-item").click()
+        page.wait_for_function("() => window.spotcheckInspect.state.view.answers.missed_houses.length === 1")
+        page.locator("#save").click()
+        _sync_state(page, "synced")
+    with _db(field_url).connect() as conn:
+        missed = conn.execute(
+            text("SELECT answers->'missed_houses' FROM inspection WHERE house_id = :h"), {"h": h["house_id"]}
+        ).scalar()
+    assert len(missed) == 1
+    point = missed[0]["point"]  # the phone's position, to 6 decimals (about 0.1 m)
+    assert abs(point["lon"] - here[0]) < 2e-6 and abs(point["lat"] - here[1]) < 2e-6
+    assert {k: missed[0][k] for k in ("use_class", "business_type", "floors", "hazard_seen")} == {
+        "use_class": "commercial", "business_type": "retail", "floors": 2, "hazard_seen": "some"
+    }  # fmt: skip
