@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import uuid
 from urllib.parse import urlparse
 
 import httpx
@@ -504,3 +505,41 @@ def test_a_missed_house_is_recorded_with_the_phones_position_or_a_tap_on_the_map
     assert {k: missed[0][k] for k in ("use_class", "business_type", "floors", "hazard_seen")} == {
         "use_class": "commercial", "business_type": "retail", "floors": 2, "hazard_seen": "some"
     }  # fmt: skip
+
+
+def test_a_second_device_starting_the_same_house_offline_resolves_onto_the_first(
+    browser, field_server, field_url
+):
+    base, world = field_server
+    h = _house(base, world, 6)
+    with phone_page(browser, base, "i1", world, _device(h["lon"], h["lat"])) as page:
+        _open(page, _url(base, h))
+        page.context.set_offline(True)
+        page.locator(".field[data-name='remarks'] textarea").fill("第二台手机")
+        page.locator("#save").click()
+        _sync_state(page, "pending")
+        mine = page.evaluate("() => window.spotcheckInspect.state.draft.client_id")
+        # Meanwhile the first device (the firm's leader here) creates the inspection under its own id.
+        first = str(uuid.uuid4())
+        body = {
+            "draw_id": h["draw_id"],
+            "house_id": h["house_id"],
+            "version": 0,
+            "answers": {"remarks": "第一台"},
+        }
+        assert (
+            httpx.put(f"{base}{API}/by-client/{first}", json=body, headers=_auth(world, "lead")).status_code
+            == 201
+        )
+        page.context.set_offline(False)
+        _sync_state(page, "conflict")
+        assert "已有检查记录" in page.locator("#conflict .conflict-message").inner_text()
+        page.locator("#keep-mine").click()
+        _sync_state(page, "synced")
+        assert page.evaluate("() => window.spotcheckInspect.state.draft.client_id") == first != mine
+    with _db(field_url).connect() as conn:
+        rows = conn.execute(
+            text("SELECT client_id::text, version, answers->>'remarks' FROM inspection WHERE house_id = :h"),
+            {"h": h["house_id"]},
+        ).all()
+    assert [tuple(r) for r in rows] == [(first, 2, "第二台手机")]
