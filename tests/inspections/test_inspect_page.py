@@ -543,3 +543,26 @@ def test_a_second_device_starting_the_same_house_offline_resolves_onto_the_first
             {"h": h["house_id"]},
         ).all()
     assert [tuple(r) for r in rows] == [(first, 2, "第二台手机")]
+
+
+def test_a_file_that_is_no_photo_is_refused_in_chinese_and_a_png_goes_as_a_small_jpeg(
+    browser, field_server, field_url
+):
+    base, world = field_server
+    h = _house(base, world, 7)
+    png = io.BytesIO()
+    Image.new("RGB", (3200, 1600), (30, 120, 60)).save(png, "PNG")
+    with phone_page(browser, base, "i1", world, _device(h["lon"], h["lat"])) as page:
+        _open(page, _url(base, h))
+        page.set_input_files(
+            "#photo-input", [{"name": "note.jpg", "mimeType": "image/jpeg", "buffer": b"<html>no</html>"}]
+        )
+        page.wait_for_selector("#message:has-text('无法读取照片')")
+        assert page.locator("li.photo").count() == 0
+        page.set_input_files(
+            "#photo-input", [{"name": "plan.png", "mimeType": "image/png", "buffer": png.getvalue()}]
+        )
+        page.wait_for_function("() => document.querySelectorAll('li.photo[data-uploaded=true]').length === 1")
+    with _db(field_url).connect() as conn:
+        row = conn.execute(text("SELECT content_type, width, height, exif_geom FROM inspection_photo")).one()
+    assert tuple(row) == ("image/jpeg", 1600, 800, None)
