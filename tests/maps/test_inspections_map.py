@@ -86,6 +86,10 @@ def test_only_published_draws_and_never_the_unvisited_sample(spotcheck_api, spot
         drawn = conn.execute(text("SELECT count(*) FROM draw_house WHERE draw_id = 1 AND unit_code = '620102'")).scalar()
     assert len(fc["features"]) < drawn and "drawn" not in fc  # visited houses only, no count of the sample
     assert spotcheck_api.get(URL, params={"draw_id": "x"}).status_code == 422
+    one = spotcheck_api.get(URL, params={"unit": "620102"}).json()  # the coverage view's one unit
+    assert one["features"] and {f["properties"]["unit_code"] for f in one["features"]} == {"620102"}
+    assert sum(c["count"] for c in one["classes"]) == len(one["features"])
+    assert spotcheck_api.get(URL, params={"unit": "62'; --"}).status_code == 422
 
 
 def test_progress_of_every_firm_against_the_deadline(spotcheck_api, spotcheck_engine):
