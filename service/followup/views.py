@@ -11,6 +11,7 @@ from geo.inspection_results import needs_control, needs_notice
 from service.accounts.deps import Principal
 from service.core.queries import SqlFiles
 from service.followup.controls import MEASURE_LABELS
+from service.followup.models import Notice
 from service.followup.schemas import (
     AwaitingItem,
     ControlCaseOut,
@@ -46,8 +47,6 @@ def notices(session: Session, principal: Principal, **filters) -> list[NoticeIte
 def notice_out(session: Session, principal: Principal, notice_id: int) -> NoticeOut:
     """One notice (the caller's reach already checked) with its steps and their files."""
     row = _notice_rows(session, principal, notice_id=notice_id, limit=1)[0]
-    from service.followup.models import Notice
-
     n = session.get(Notice, notice_id)
     steps = [
         StepOut(**{**s, "action_label": ACTION_LABELS[s["action"]],
