@@ -10,7 +10,7 @@
 import { getJson } from "/web/api.js";
 
 const PREFIX = "spotcheck-inspect.";
-const VERSION = 1;
+const VERSION = 1; // route-sw.js opens the same database: change its openInspectDb alike
 export const FORM_VERSION = "v1";
 export const houseKey = (drawId, houseId) => `${drawId}/${houseId}`;
 
@@ -92,11 +92,29 @@ export class Store {
   keepHouse(data) { return this.put("houses", { data, saved_at: Date.now() }, houseKey(data.draw_id, data.house_id)); }
 }
 
+/** The active service worker of /route (web/route-sw.js), if one is there or comes within a few seconds. */
+async function routeWorker() {
+  if (!navigator.serviceWorker) return null;
+  const late = new Promise((resolve) => setTimeout(resolve, 4000, null));
+  return (await Promise.race([navigator.serviceWorker.ready, late]))?.active || null;
+}
+
 /**
  * Keep the form and the form data of the given houses for use without signal (the route page calls it with
- * every house of the team's plan). Resolves to the number of houses kept; a failure leaves the rest kept.
+ * every house of the team's plan). The service worker does it when there is one (route-sw.js, the same
+ * database and records), so that a page left or reloaded meanwhile cuts nothing off; without one, this page
+ * does. Resolves to the number of houses kept; a failure leaves the rest kept.
  */
 export async function prefetchHouses(username, drawId, houseIds) {
+  const worker = await routeWorker();
+  if (worker) {
+    return new Promise((resolve, reject) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (e) => (e.data.error ? reject(new Error(e.data.error)) : resolve(e.data.kept));
+      worker.postMessage({ type: "prefetch-houses", username, drawId, houses: houseIds, formVersion: FORM_VERSION },
+        [channel.port2]);
+    });
+  }
   const store = await Store.open(username);
   try {
     await store.keepForm(await getJson(`/api/v1/inspections/form?version=${FORM_VERSION}`));

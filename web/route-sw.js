@@ -1,8 +1,9 @@
 // The service worker of the inspectors' pages (scope /route, registered by route.js and inspect.js): keeps
 // the shell (HTML, scripts, styles and Leaflet) of the route page /route and of the inspection form
-// /route/inspect, so that both open in a village without signal. No data is kept here: route.js keeps
+// /route/inspect, so that both open in a village without signal. Its cache holds no data: route.js keeps
 // every API answer in localStorage, the form keeps the form definition, the houses, drafts, photos and its
-// outbox in IndexedDB, both per account, so that logout can forget one account's data (web/dom.js).
+// outbox in IndexedDB, both per account, so that logout can forget one account's data (web/dom.js). When
+// the route page asks, this worker fetches the form data of the plan's houses into that IndexedDB (below).
 //
 // Network first: online, every shell file comes from the service (an update applies at once) and refreshes
 // the kept copy; only when the network fails is the kept copy served. Nothing else is touched: /api/...,
@@ -91,3 +92,76 @@ async function networkFirst(event, key) {
   }
   return answer;
 }
+
+// ---- the inspection form's houses, fetched for use without signal ----------------------------------------
+// The route page asks (web/inspect-store.js prefetchHouses, a message with a reply port): the form and the
+// form data of every house of the team's plan go into the account's IndexedDB, the very records
+// inspect-store.js keeps. Done here, a page reloaded or left meanwhile cuts nothing off.
+
+const INSPECT_DB = "spotcheck-inspect."; // + username: inspect-store.js's PREFIX and VERSION, the same stores
+
+function openInspectDb(username) {
+  return new Promise((resolve, reject) => {
+    const r = indexedDB.open(INSPECT_DB + username, 1);
+    r.onupgradeneeded = () => {
+      const db = r.result;
+      db.createObjectStore("meta");
+      db.createObjectStore("houses");
+      db.createObjectStore("drafts", { keyPath: "key" });
+      db.createObjectStore("photos", { keyPath: "client_id" }).createIndex("key", "key");
+      db.createObjectStore("outbox", { keyPath: "id", autoIncrement: true }).createIndex("key", "key");
+    };
+    r.onsuccess = () => {
+      r.result.onversionchange = () => r.result.close(); // logout deletes the database
+      resolve(r.result);
+    };
+    r.onerror = () => reject(r.error);
+    r.onblocked = () => reject(new Error("blocked"));
+  });
+}
+
+function keepRecord(db, store, value, key) {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(store, "readwrite");
+    tx.objectStore(store).put(value, key);
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error || new Error("aborted"));
+  });
+}
+
+async function apiJson(url) {
+  const r = await fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } });
+  if (!r.ok) throw new Error(`${url} answered ${r.status}`);
+  return r.json();
+}
+
+async function prefetchHouses({ username, drawId, houses, formVersion }) {
+  const db = await openInspectDb(username);
+  try {
+    const form = await apiJson(`/api/v1/inspections/form?version=${encodeURIComponent(formVersion)}`);
+    await keepRecord(db, "meta", { data: form, saved_at: Date.now() }, `form.${form.version}`);
+    const queue = [...new Set(houses)];
+    let kept = 0;
+    const next = async () => {
+      while (queue.length) {
+        const id = queue.shift();
+        const data = await apiJson(`/api/v1/inspections/houses/${drawId}/${id}`);
+        await keepRecord(db, "houses", { data, saved_at: Date.now() }, `${drawId}/${id}`);
+        kept++;
+      }
+    };
+    await Promise.all([next(), next(), next()]);
+    return kept;
+  } finally {
+    db.close();
+  }
+}
+
+self.addEventListener("message", (event) => {
+  const m = event.data;
+  if (m?.type !== "prefetch-houses" || typeof m.username !== "string") return;
+  const reply = event.ports[0];
+  event.waitUntil(prefetchHouses(m).then((kept) => reply?.postMessage({ kept }),
+    (err) => reply?.postMessage({ error: String(err?.message || err) })));
+});
