@@ -27,8 +27,14 @@ def _collapse_answers(reg: dict) -> dict:
     for _ in range(3):
         problems = forms.validate(form, answers, reg, photo_count=4)
         for p in problems:
-            if p.field == "hazard_observed" or (p.field == "hazard_confirmed" and reg["hazard_grade"] != "collapse_risk"):
-                answers |= {"hazard_confirmed": False, "hazard_observed": "serious", "hazard_note": "承重墙开裂"}
+            if p.field == "hazard_observed" or (
+                p.field == "hazard_confirmed" and reg["hazard_grade"] != "collapse_risk"
+            ):
+                answers |= {
+                    "hazard_confirmed": False,
+                    "hazard_observed": "serious",
+                    "hazard_note": "承重墙开裂",
+                }
             elif p.field == "paper_rectification":
                 answers["paper_rectification"] = reg["rectification_status"] == "done"
             elif p.field == "paper_rectification_note":
@@ -80,7 +86,9 @@ def test_a_collapse_risk_opens_a_case_at_submission_seen_by_the_city_at_once(fu)
                   files=[("files", ("撤离.jpg", jpeg_with_exif(), "image/jpeg"))])  # fmt: skip
     assert rec.status_code == 201, rec.text
     last = next(r for r in rec.json()["records"] if r["source"] == "site")  # in the order measures were taken
-    assert last["source"] == "site" and last["measures"] == ["seal_and_warn"] and last["responsible"] == "王村长"
+    assert (
+        last["source"] == "site" and last["measures"] == ["seal_and_warn"] and last["responsible"] == "王村长"
+    )
     assert dt.datetime.fromisoformat(last["taken_at"]) == when
     photo = fu.get("city", last["photos"][0]["url"])
     assert photo.status_code == 200 and photo.headers["content-type"] == "image/jpeg"
@@ -108,9 +116,22 @@ def test_a_collapse_risk_opens_a_case_at_submission_seen_by_the_city_at_once(fu)
     drafts = fu.get("city", f"{API}/notices", params={"status": "draft"}).json()
     assert [d["id"] for d in drafts] == [waiting[0]["notice_id"]] and drafts[0]["number"] is None
     with fu.engine.connect() as conn:
-        actions = conn.execute(text(
-            "SELECT action FROM audit_event WHERE target_type IN ('control_case', 'notice') ORDER BY id")).scalars().all()
-    assert actions == ["control_open", "control_record", "control_record", "control_acknowledge", "notice_draft"]
+        actions = (
+            conn.execute(
+                text(
+                    "SELECT action FROM audit_event WHERE target_type IN ('control_case', 'notice') ORDER BY id"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert actions == [
+        "control_open",
+        "control_record",
+        "control_record",
+        "control_acknowledge",
+        "notice_draft",
+    ]
     assert len(fu.get("city", f"{API}/controls").json()) == 1  # approval opens no second case
 
 
@@ -127,8 +148,34 @@ def test_hostile_control_records_are_refused(fu):
                 {**good, "responsible": "王\x00"}, {**good, "responsible": "长" * 51}):  # fmt: skip
         r = fu.post("county", url, data=bad)
         assert r.status_code == 422, (bad, r.text)
-    pdf = fu.post("county", url, data=good, files=[("files", ("a.pdf", b"%PDF-1.4\n%%EOF", "application/pdf"))])
+    pdf = fu.post(
+        "county", url, data=good, files=[("files", ("a.pdf", b"%PDF-1.4\n%%EOF", "application/pdf"))]
+    )
     assert pdf.status_code == 422 and "只能上传照片" in pdf.json()["message"]
     assert fu.post("county", f"{API}/controls/999999/records", data=good).status_code == 404
     assert fu.post("county_hg", url, data=good).status_code == 403
     assert len(fu.get("county", f"{API}/controls").json()[0]["records"]) == 1
+
+
+def test_backfill_opens_what_stored_findings_call_for_once(fu):
+    from sqlalchemy.orm import Session
+
+    from service.accounts.deps import Principal
+    from service.accounts.roles import Role
+    from service.accounts.scope import EVERYTHING
+    from service.followup.hooks import backfill
+    from tests.followup.conftest import COLLAPSE
+
+    h = fu.world["houses"]["甲组"]
+    fu.approved(h[0], COLLAPSE, answers={"control_measures": ["evacuate"]})
+    fu.approved(h[1])
+    fu.approved(h[2], {"hazard_determination": "none_found"})
+    prov = fu.world["accounts"]["prov"]
+    principal = Principal(prov["id"], prov["username"], "省专班", "省专班", Role.PROVINCE, EVERYTHING, "cli")
+    with Session(fu.engine) as session:
+        assert backfill(session, principal) == (1, 2)
+        assert backfill(session, principal) == (0, 0)
+        session.commit()
+    case = fu.get("city", f"{API}/controls").json()[0]
+    assert case["records"][0]["measures"] == ["evacuate"] and case["acknowledged_at"] is None
+    assert len(fu.get("city", f"{API}/notices", params={"status": "draft"}).json()) == 2
