@@ -23,7 +23,7 @@ from service.fieldwork import firms as F
 from service.maps import inspections as maps
 from service.maps.schemas import MAX_ID
 
-router = APIRouter(tags=["maps"])
+router = APIRouter()  # included by service.maps.routes, which tags it "maps"
 InspectionReader = Permit(Permission.INSPECT_READ)
 FieldReader = Permit(Permission.FIELD_READ)
 UnitCode = Annotated[str | None, Query(pattern=r"^[0-9]{6,12}$", description="One sampling unit only (county code)")]

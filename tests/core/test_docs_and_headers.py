@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -231,7 +232,8 @@ def _operations(page, base: str) -> int:
 def test_swagger_ui_renders_the_operations_offline_under_the_csp(page, live_server):
     console, errors = _open(page, live_server + "/docs")
     page.wait_for_selector(".opblock")
-    assert page.locator(".opblock").count() == _operations(page, live_server)
+    # Swagger UI draws the tags' sections one after another: wait for all of them (up to 15 s).
+    expect(page.locator(".opblock")).to_have_count(_operations(page, live_server), timeout=15_000)
     assert page.locator(".opblock-summary-path", has_text="/api/v1/vocabulary").count() >= 1
     _assert_clean(page, live_server, console, errors)
 
