@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo import enums
@@ -95,10 +94,7 @@ def notice_facts(session: Session, inspection_id: int) -> Mapping:
 
 
 def _photos(session: Session, inspection_id: int) -> list[NoticePhoto]:
-    rows = session.execute(text(
-        "SELECT content, caption, taken_at FROM inspection_photo WHERE inspection_id = :i "
-        "AND content_type IN ('image/jpeg', 'image/png') ORDER BY id LIMIT :n"),
-        {"i": inspection_id, "n": MAX_PHOTOS}).all()  # fmt: skip
+    rows = session.execute(SQL.one("notice_photos"), {"i": inspection_id, "n": MAX_PHOTOS}).all()
     return [NoticePhoto(r.content, r.caption or f"现场照片{i + 1}", r.taken_at) for i, r in enumerate(rows)]
 
 
