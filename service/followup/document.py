@@ -1,6 +1,7 @@
-"""The facts of a rectification notice, read from the inspection it answers (``notice_facts.sql``), as the
-``NoticeData`` that ``service.inspections.notice_doc`` lays out: the house, the registry against what was
-observed, the hazard, the rectification and 数字整治, the control measures, the photos."""
+"""The facts of a rectification notice, read from the inspection it answers and its house's platform record
+(``notice_facts``), as the ``NoticeData`` that ``service.inspections.notice_doc`` lays out: the house, the
+registry against what was observed, the hazard, the rectification and 数字整治, the control measures, the
+photos."""
 
 from __future__ import annotations
 
@@ -89,8 +90,12 @@ def default_requirements(summary: Mapping) -> list[str]:
 
 
 def notice_facts(session: Session, inspection_id: int) -> Mapping:
-    """The row ``notice_facts.sql`` reads for the inspection."""
-    return session.execute(SQL.one("notice_facts"), {"inspection_id": inspection_id}).mappings().one()
+    """The house's platform record as the form shows it (``service.inspections.service.registry``: every
+    registry field a finding may name) with what ``notice_facts.sql`` reads about the inspection."""
+    from service.inspections.service import registry  # it imports the hooks, which import this module
+
+    row = session.execute(SQL.one("notice_facts"), {"inspection_id": inspection_id}).mappings().one()
+    return {**registry(session, row["draw_id"], row["house_id"]), **row}
 
 
 def _photos(session: Session, inspection_id: int) -> list[NoticePhoto]:

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from service.followup.service import today
 from tests.filemakers import jpeg_with_exif
+from tests.followup.conftest import SERIOUS
 
 API = "/api/v1/followup"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -69,6 +70,17 @@ def test_issue_numbers_per_city_and_the_document_holds_the_facts(fu):
             text("SELECT count(*) FROM audit_event WHERE action = 'notice_issue'")
         ).scalar()
     assert bytes(stored) == doc.content and audited == 3
+
+
+def test_the_document_states_the_platform_record_of_every_mismatched_field(fu):
+    house = fu.world["houses"]["甲组"][0]
+    with fu.engine.connect() as conn:
+        area = conn.execute(text("SELECT floor_area_m2 FROM house WHERE id = :h"), {"h": house}).scalar_one()
+    summary = {**SERIOUS, "record_mismatches": ["floors", "floor_area_m2"]}
+    n = fu.issue("city", fu.approved(house, summary, answers={"floors_observed": 5, "floor_area_m2_observed": 999}))
+    assert n.status_code == 201, n.text
+    words = _text(fu.get("city", n.json()["document_url"]).content)
+    assert area is not None and f"建筑面积（平方米）与平台记录不符：平台记录为“{area}”，现场核实为“999”。" in words
 
 
 def test_concurrent_issues_never_share_a_number(fu):
