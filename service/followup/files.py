@@ -13,11 +13,11 @@ from PIL import Image, UnidentifiedImageError
 
 from service.core.errors import InvalidInput, TooLarge
 from service.core.uploads import display_filename, mebibytes
+from service.inspections.photos import TYPES as IMAGE_TYPES
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 10
 MAX_PIXELS = 40_000_000
-IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 PDF = "application/pdf"
 
 
