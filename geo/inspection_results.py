@@ -8,7 +8,7 @@ Everything here reads the stored ``summary`` of an inspection (``geo.inspection_
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 # Result classes, in the order of precedence (the first that applies wins) with their Chinese labels and
 # map colours (colour-blind safe: Okabe-Ito).
@@ -33,6 +33,14 @@ def result_class(summary: Mapping, controlled: bool = False) -> str:
     if summary.get("record_accurate") is False or summary.get("hazard_correct") is False:
         return "record_wrong"
     return "confirmed"
+
+
+def controlled(form_measures: object, recorded: Iterable[str] = ()) -> bool:
+    """Whether control measures are recorded for a house: on the form (``form_measures``, the stored
+    ``answers["control_measures"]``: a non-empty list) or afterwards (``recorded``: the measures of its
+    control records, service/followup). The one rule for the maps, the review list and the export; the maps
+    and the review list pass the form's measures only, the export the later records too."""
+    return (isinstance(form_measures, list) and len(form_measures) > 0) or any(True for _ in recorded)
 
 
 def needs_notice(summary: Mapping) -> bool:

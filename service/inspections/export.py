@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from geo import inspection_form as forms
 from geo.gansu import PROVINCE_CODE
-from geo.inspection_results import RESULT_LABELS, result_class
+from geo.inspection_results import RESULT_LABELS, controlled, result_class
 from service.accounts.scope import EVERYTHING, Scope
 from service.core.queries import SqlFiles
 from service.draws.queries import visible_draw
@@ -109,7 +109,8 @@ class _Row:
         return text
 
     def conclusion(self) -> str:
-        return RESULT_LABELS[result_class(self.s, controlled=bool(self.measures))]
+        later = self.r.get("recorded_measures") or ()
+        return RESULT_LABELS[result_class(self.s, controlled(self.a.get("control_measures"), later))]
 
     def nature(self) -> str:
         return "合成" if self.r["synthetic"] or self.r["house_synthetic"] else "真实"

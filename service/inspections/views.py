@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from geo import inspection_form as forms
-from geo.inspection_results import RESULT_COLOURS, RESULT_LABELS, needs_notice, result_class
+from geo.inspection_results import RESULT_COLOURS, RESULT_LABELS, controlled, needs_notice, result_class
 from service.accounts.models import person_label
 from service.core.queries import SqlFiles
 from service.core.settings import InspectionSettings
@@ -79,7 +79,7 @@ def house_form(session: Session, draw_id: int, house_id: int, settings: Inspecti
     )  # fmt: skip
 
 
-def _flags(r, radius: float) -> list[FlagOut]:
+def _flags(r, radius: float, is_controlled: bool) -> list[FlagOut]:
     """What a reviewer should look at in one line of the list (``inspections_list.sql``)."""
     s, out = r.summary or {}, []
 
@@ -94,7 +94,7 @@ def _flags(r, radius: float) -> list[FlagOut]:
     flag("photos_far", "photo", f"{r.photos_far} 张照片拍摄位置超过 {radius:.0f} 米", r.photos_far)
     flag("photos_without_gps", "photo", f"{r.photos_without_gps} 张照片无拍摄位置", r.photos_without_gps)
     flag("photos_without_time", "photo", f"{r.photos_without_time} 张照片无拍摄时间", r.photos_without_time)
-    flag("collapse_risk", "finding", "倒塌风险" + ("" if r.controlled else "（未记录管控）"), s.get("collapse_risk"))
+    flag("collapse_risk", "finding", "倒塌风险" + ("" if is_controlled else "（未记录管控）"), s.get("collapse_risk"))
     flag("paper_rectification", "finding", "数字整治", s.get("paper_rectification"))
     flag("hazard_wrong", "finding", "隐患判定有误", s.get("hazard_correct") is False)
     wrong = s.get("record_mismatches") or []
@@ -109,10 +109,11 @@ def inspections(session: Session, params: dict, settings: InspectionSettings) ->
     radius = settings.position_radius_m
     out = []
     for r in session.execute(SQL.one("inspections_list"), {**params, "radius": radius}):
-        cls = result_class(r.summary or {}, controlled=r.controlled) if r.status != "draft" else None
-        fields = {k: v for k, v in r._mapping.items() if k != "controlled"}
+        is_controlled = controlled(r.form_measures)
+        cls = result_class(r.summary or {}, controlled=is_controlled) if r.status != "draft" else None
+        fields = {k: v for k, v in r._mapping.items() if k != "form_measures"}
         out.append(InspectionListItem(
             **fields, status_label=STATUS_LABELS[r.status], result_class=cls, result_label=RESULT_LABELS.get(cls),
-            result_colour=RESULT_COLOURS.get(cls), flags=_flags(r, radius),
+            result_colour=RESULT_COLOURS.get(cls), flags=_flags(r, radius, is_controlled),
         ))  # fmt: skip
     return out

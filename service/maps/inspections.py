@@ -4,7 +4,8 @@
 scope (units; an inspector: their team). City and county offices, who may not read draws
 (``draws.read``: the sample stays unknown until the firm arrives), see these too: an inspected house has
 been visited already; nothing about the draw's unvisited houses is in the answer. Results are classed
-once, by ``geo.inspection_results.result_class``; "controlled" comes from ``sql/inspection_results.sql``.
+once, by ``geo.inspection_results.result_class``; "controlled" by ``geo.inspection_results.controlled``
+from the control measures on the form (``sql/inspection_results.sql``; later control records are not read).
 
 **Progress.** Per firm of the plan's newest published draw: houses drawn in its units, inspected
 (submitted + approved), approved, the share inspected, and the share expected by today on a straight line
@@ -19,7 +20,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from geo.inspection_results import RESULT_CLASSES, result_class
+from geo.inspection_results import RESULT_CLASSES, controlled, result_class
 from service.accounts.scope import Scope
 from service.core.errors import NotFound
 from service.core.queries import SqlFiles
@@ -46,7 +47,7 @@ def inspections_geojson(session: Session, scope: Scope, draw_id: int | None, uni
     counts = dict.fromkeys(RESULT_CLASSES, 0)
     features = []
     for r in rows:
-        code = result_class(r.summary or {}, bool(r.controlled))
+        code = result_class(r.summary or {}, controlled(r.form_measures))
         counts[code] += 1
         features.append({
             "type": "Feature", "id": r.id,

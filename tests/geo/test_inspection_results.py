@@ -1,6 +1,6 @@
 """The result classes and the findings that call for a notice or control measures."""
 
-from geo.inspection_results import RESULT_CLASSES, needs_control, needs_notice, result_class
+from geo.inspection_results import RESULT_CLASSES, controlled, needs_control, needs_notice, result_class
 
 OK = {"record_accurate": True, "hazard_correct": True, "hazard_determination": "some",
       "rectification_observed": "in_progress", "paper_rectification": False, "missed_houses": 0,
@@ -26,3 +26,8 @@ def test_notice_and_control():
     assert needs_notice({**serious, "rectification_observed": "done", "paper_rectification": True})
     assert needs_notice({**OK, "collapse_risk": True}) and needs_control({**OK, "collapse_risk": True})
     assert not needs_control(OK)
+
+
+def test_controlled():
+    assert controlled(["seal"]) and controlled(None, ["evacuate"]) and controlled([], ["seal"])
+    assert not controlled(None) and not controlled([]) and not controlled("seal") and not controlled({"a": 1})

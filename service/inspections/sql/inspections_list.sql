@@ -1,13 +1,12 @@
 -- Inspections in the caller's scope (units; an inspector: their team), newest change first.
 -- For the review queue: the unit's name, the positions' distances, the photos without EXIF or far from the
--- house, and whether control measures are recorded on the form.
+-- house, and the control measures on the form (for geo.inspection_results.controlled).
 SELECT i.id, i.draw_id, i.house_id, h.survey_code, h.address, i.unit_code, d.name AS unit_name, i.team_id,
        t.name AS team_name, i.status, i.version, i.summary, i.submitted_at, i.updated_at, i.synthetic,
        i.opened_distance_m, i.submitted_distance_m,
        COALESCE(i.opened_distance_m > :radius OR i.submitted_distance_m > :radius, false) AS far,
        p.photos, p.photos_far, p.photos_without_gps, p.photos_without_time,
-       CASE WHEN jsonb_typeof(i.answers -> 'control_measures') = 'array'
-            THEN jsonb_array_length(i.answers -> 'control_measures') > 0 ELSE false END AS controlled
+       i.answers -> 'control_measures' AS form_measures
 FROM inspection AS i
 JOIN house AS h ON h.id = i.house_id
 JOIN field_team AS t ON t.id = i.team_id

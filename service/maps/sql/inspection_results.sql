@@ -1,14 +1,12 @@
 -- Inspected houses (submitted or approved) of published draws in the caller's scope (units; an inspector:
--- their team), for the maps: where, when, by whom, the stored summary and whether the house is controlled.
--- "controlled" is decided here and only here: control measures on the form (a later step adds the control
--- measures recorded after the inspection).
+-- their team), for the maps: where, when, by whom, the stored summary and the control measures on the form
+-- (geo.inspection_results.controlled decides "controlled"; the maps do not read later control records).
 -- Parameters: draw_id (null: the newest published draw), unit (null: all), scope_all, scope_units, scope_team.
 SELECT i.id, i.draw_id, i.house_id, h.survey_code, i.unit_code, u.name AS unit_name, i.status,
        i.summary, i.synthetic, COALESCE(i.submitted_at, i.opened_at) AS inspected_at,
        t.name AS team_name, f.name AS firm_name,
        ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat,
-       CASE WHEN jsonb_typeof(i.answers -> 'control_measures') = 'array'
-            THEN jsonb_array_length(i.answers -> 'control_measures') > 0 ELSE false END AS controlled
+       i.answers -> 'control_measures' AS form_measures
 FROM inspection AS i
 JOIN draw AS d ON d.id = i.draw_id AND d.status = 'published'
 JOIN house AS h ON h.id = i.house_id
