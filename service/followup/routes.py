@@ -64,6 +64,12 @@ def _file(content: bytes, content_type: str, filename: str, ascii_name: str, sha
         "X-Content-SHA256": sha256, "X-Content-Type-Options": "nosniff"})  # fmt: skip
 
 
+def _stored(f: NoticeEvidence | ControlPhoto, stem: str) -> Response:
+    """An uploaded file as stored; its ASCII name ``{stem}-{id}.{subtype}`` (``pdf``, ``jpeg``, ...)."""
+    ascii_name = f"{stem}-{f.id}.{f.content_type.split('/')[-1]}"
+    return _file(f.content, f.content_type, f.filename, ascii_name, f.sha256)
+
+
 @router.get(
     "/awaiting",
     summary="Approved findings awaiting a rectification notice",
@@ -147,8 +153,7 @@ def evidence(principal: Reader, session: SessionDep, notice_id: Id, evidence_id:
     e = session.get(NoticeEvidence, evidence_id)
     if e is None or e.notice_id != n.id:
         raise NotFound(f"该整改通知没有编号为 {evidence_id} 的佐证材料。", f"No evidence {evidence_id} here.")
-    ext = "pdf" if e.content_type == "application/pdf" else e.content_type.split("/")[-1]
-    return _file(e.content, e.content_type, e.filename, f"evidence-{e.id}.{ext}", e.sha256)
+    return _stored(e, "evidence")
 
 
 @router.post("/notices/{notice_id}/decision", summary="Accept (close) or reject a notice reported done",
@@ -212,9 +217,7 @@ def control_photo(principal: Reader, session: SessionDep, case_id: Id, photo_id:
     p = session.get(ControlPhoto, photo_id)
     if p is None or p.case_id != case.id:
         raise NotFound(f"该管控记录没有编号为 {photo_id} 的照片。", f"No photo {photo_id} here.")
-    return _file(
-        p.content, p.content_type, p.filename, f"control-{p.id}.{p.content_type.split('/')[-1]}", p.sha256
-    )
+    return _stored(p, "control")
 
 
 @router.post(
