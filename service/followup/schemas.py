@@ -84,10 +84,9 @@ class StepOut(BaseModel):
     files: list[FileOut]
 
 
-class NoticeItem(BaseModel):
-    """A notice in a list."""
+class HouseRef(BaseModel):
+    """The inspection an item follows from and its drawn house."""
 
-    id: int
     inspection_id: int
     draw_id: int
     house_id: int
@@ -95,6 +94,12 @@ class NoticeItem(BaseModel):
     address: str | None
     unit_code: str
     unit_name: str | None
+
+
+class NoticeItem(HouseRef):
+    """A notice in a list."""
+
+    id: int
     city_code: str
     city_name: str | None
     status: str
@@ -119,16 +124,9 @@ class NoticeOut(NoticeItem):
     steps: list[StepOut]
 
 
-class AwaitingItem(BaseModel):
+class AwaitingItem(HouseRef):
     """An approved finding that calls for a notice not yet issued (its draft, if one was made)."""
 
-    inspection_id: int
-    draw_id: int
-    house_id: int
-    survey_code: str
-    address: str | None
-    unit_code: str
-    unit_name: str | None
     approved_at: dt.datetime
     notice_id: int | None
     notice_version: int | None
@@ -152,17 +150,10 @@ class RecordOut(BaseModel):
     photos: list[FileOut]
 
 
-class ControlCaseOut(BaseModel):
+class ControlCaseOut(HouseRef):
     """A control case with its records."""
 
     id: int
-    inspection_id: int
-    draw_id: int
-    house_id: int
-    survey_code: str
-    address: str | None
-    unit_code: str
-    unit_name: str | None
     city_code: str
     version: int
     synthetic: bool
