@@ -163,11 +163,8 @@ COLUMNS: list[tuple[str, Callable[[_Row], object], str | None]] = [
 HEADERS = [h for h, _, _ in COLUMNS]
 
 
-def export_rows(
-    session: Session, draw_id: int, include_submitted: bool = False, scope: Scope = EVERYTHING
-) -> list[dict]:
-    """The SQL rows of the export (404 for a draw outside the scope)."""
-    visible_draw(session, scope, draw_id)
+def _rows(session: Session, draw_id: int, include_submitted: bool, scope: Scope) -> list[dict]:
+    """The SQL rows of the export (the draw's visibility checked by the caller)."""
     statuses = ["approved", "submitted"] if include_submitted else ["approved"]
     params = {"draw_id": draw_id, "statuses": statuses, **scope.params()}
     return [dict(r) for r in session.execute(SQL.one("export_rows"), params).mappings()]
@@ -189,8 +186,8 @@ def to_xlsx(
     session: Session, draw_id: int, include_submitted: bool = False, scope: Scope = EVERYTHING
 ) -> bytes:
     """The workbook: sheet 核查结果 (one row per inspected house), sheet 说明 (what was exported)."""
-    draw = visible_draw(session, scope, draw_id)
-    rows = export_rows(session, draw_id, include_submitted, scope)
+    draw = visible_draw(session, scope, draw_id)  # 404 for a draw outside the scope
+    rows = _rows(session, draw_id, include_submitted, scope)
     form = forms.load_form()
     labels = _choices(form)
     record_labels = {f["name"]: f["label"] for f in form["registry_fields"]}
