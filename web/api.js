@@ -23,13 +23,17 @@ const FALLBACK = {
   504: "服务响应超时，请稍后重试。",
 };
 
-/** A refused or failed request: `status` (0 when the service could not be reached), `code`, Chinese `message`. */
+/**
+ * A refused or failed request: `status` (0 when the service could not be reached), `code`, Chinese `message`,
+ * and `errors` (a 422's list of problems, each with its own message; empty otherwise).
+ */
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, errors = []) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
+    this.errors = errors;
   }
 }
 
@@ -59,14 +63,15 @@ export function goToLogin() {
 }
 
 /**
- * One request to the service, JSON in and out. `options.body` is sent as JSON; `options.login === false`
- * keeps a 401 as an error instead of going to the login page (the login form itself). Resolves to the
- * parsed body (null for 204); rejects with an ApiError.
+ * One request to the service, JSON in and out. `options.body` is sent as JSON (multipart when it is a
+ * FormData: files); `options.login === false` keeps a 401 as an error instead of going to the login page
+ * (the login form itself). Resolves to the parsed body (null for 204); rejects with an ApiError.
  */
 export async function request(method, url, options = {}) {
   const headers = { Accept: "application/json" };
   const init = { method, headers, credentials: "same-origin" };
-  if (options.body !== undefined) {
+  if (options.body instanceof FormData) init.body = options.body; // the browser sets the multipart type
+  else if (options.body !== undefined) {
     headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(options.body);
   }
@@ -86,6 +91,7 @@ export async function request(method, url, options = {}) {
       response.status,
       body?.code || "http_error",
       (typeof body?.message === "string" && body.message) || FALLBACK[response.status] || `请求失败（${response.status}）。`,
+      Array.isArray(body?.errors) ? body.errors : [],
     );
     if (response.status === 401 && options.login !== false) goToLogin();
     else if (error.code === "password_change_required") location.assign("/password");
@@ -97,6 +103,8 @@ export async function request(method, url, options = {}) {
 
 export const getJson = (url) => request("GET", url);
 export const postJson = (url, body = {}) => request("POST", url, { body });
+/** A multipart POST of `form` (a FormData with files). */
+export const postForm = (url, form) => request("POST", url, { body: form });
 export const patchJson = (url, body) => request("PATCH", url, { body });
 
 /** The logged-in caller: name, organisation, role, scope, permissions, tasks (and the CSRF token). */

@@ -9,7 +9,7 @@
 // round (the rest waits for the next `online` event or page open); a 409 conflict stops that house's entries
 // until the inspector chooses (inspect.js: keep mine or take the server's); a 422 on a submission reopens
 // the draft with the server's problems. One round runs at a time across the account's pages (Web Locks).
-import { ApiError, getJson, goToLogin, me } from "/web/api.js";
+import { ApiError, getJson, request } from "/web/api.js";
 
 const API = "/api/v1/inspections";
 let localLock = Promise.resolve();
@@ -19,34 +19,6 @@ function exclusive(name, fn) {
   const run = localLock.then(fn, fn);
   localLock = run.catch(() => {});
   return run;
-}
-
-function csrf() {
-  const part = document.cookie.split(";").map((c) => c.trim()).find((c) => c.startsWith("spotcheck_csrf="));
-  return part ? decodeURIComponent(part.slice("spotcheck_csrf=".length)) : null;
-}
-
-/** One write to the API; rejects with an ApiError carrying `errors` (a 422's list of form problems). */
-async function send(method, url, body) {
-  const headers = { Accept: "application/json", "X-CSRF-Token": csrf() || (await me()).csrf_token };
-  const init = { method, headers, credentials: "same-origin" };
-  if (body instanceof FormData) init.body = body;
-  else {
-    headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(body);
-  }
-  let r;
-  try {
-    r = await fetch(url, init);
-  } catch (_) {
-    throw new ApiError(0, "network", "无法连接服务，请检查网络后重试。");
-  }
-  const data = await r.json().catch(() => null);
-  if (r.ok) return data;
-  if (r.status === 401) goToLogin();
-  const err = new ApiError(r.status, data?.code || "http_error", data?.message || `请求失败（${r.status}）。`);
-  err.errors = Array.isArray(data?.errors) ? data.errors : [];
-  throw err;
 }
 
 const canonical = (v) => (Array.isArray(v) ? `[${v.map(canonical).join(",")}]`
@@ -99,7 +71,7 @@ async function sendSave(store, entry, draft) {
     entry.client_id = draft.client_id;
     await store.put("outbox", entry); // fixed from now on: a resend is the same request
   }
-  const out = await send("PUT", `${API}/by-client/${entry.client_id}`, entry.body);
+  const out = await request("PUT", `${API}/by-client/${entry.client_id}`, { body: entry.body });
   await update(store, entry.key, (d) => {
     Object.assign(d, { server: out, base_version: out.version, client_id: out.client_id, error: null });
     d.dirty = !sameAnswers(d.payload, out.answers); // edits made since it went
@@ -118,7 +90,7 @@ async function sendPhoto(store, entry, draft) {
   form.append("file", photo.blob, `${photo.client_id}.jpg`);
   form.append("client_id", photo.client_id);
   if (photo.caption) form.append("caption", photo.caption);
-  const out = await send("POST", `${API}/${draft.server.id}/photos`, form);
+  const out = await request("POST", `${API}/${draft.server.id}/photos`, { body: form });
   const stored = out.photos.find((p) => p.client_id === photo.client_id);
   await store.put("photos", { ...photo, uploaded: true, server: stored || null, error: null });
   await update(store, entry.key, (d) => { d.server = out; });

@@ -3,7 +3,7 @@
 // progress (the county office answers with text and files; the city office accepts or rejects), overdue
 // notices highlighted. Everything comes from /api/v1/followup; what a user may do follows /api/v1/me's
 // permissions (the server checks them again). Data is always set as text, never parsed as HTML.
-import { ApiError, dateTime, getJson, me, postJson } from "/web/api.js";
+import { dateTime, getJson, me, postForm, postJson } from "/web/api.js";
 import { el, say, showUser } from "/web/dom.js";
 
 const API = "/api/v1/followup";
@@ -16,17 +16,6 @@ const message = $("message");
 const cn = (code) => new Map(MEASURES).get(code) || code;
 const shanghaiToday = () => new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
 const addDays = (iso, n) => new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86400000).toISOString().slice(0, 10);
-
-/** A multipart write (files): the CSRF token as api.js sends it; the server's Chinese message on failure. */
-async function postForm(url, form) {
-  const response = await fetch(url, {
-    method: "POST", body: form, credentials: "same-origin",
-    headers: { Accept: "application/json", "X-CSRF-Token": state.who.csrf_token || "" },
-  });
-  const body = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, body?.code || "http_error", body?.message || `请求失败（${response.status}）。`);
-  return body;
-}
 
 async function act(work, done) {
   try {
