@@ -25,6 +25,7 @@ from sqlalchemy.engine import URL, make_url
 from service.core import migrate
 from service.core.embedded_db import EmbeddedPostgres
 from service.divisions.boundary_load import load_boundaries
+from tests.web.checks import recording
 
 TEMPLATE = f"spotcheck_template_{os.getpid()}"
 
@@ -299,13 +300,7 @@ def _recording_page(browser):
     """A fresh Chinese-locale page that records every request it makes and every console error (tests
     assert that none leaves the service and that there are none)."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.requests_made = []
-    pg.console_errors = []
-    pg.on("request", lambda request: pg.requests_made.append(request.url))
-    pg.on("console", lambda message: message.type == "error" and pg.console_errors.append(message.text))
-    pg.on("pageerror", lambda error: pg.console_errors.append(f"uncaught: {error}"))
-    yield pg
+    yield recording(context.new_page())
     context.close()
 
 

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.conftest import login
-from tests.web.checks import assert_clean, save
+from tests.web.checks import assert_clean, recording, save
 
 FIELD = "/api/v1/field"
 READY = "() => document.body.dataset.state === 'ready'"
@@ -31,12 +31,7 @@ def context(browser):
 
 
 def _page(ctx):
-    pg = ctx.new_page()
-    pg.requests_made, pg.console_errors = [], []
-    pg.on("request", lambda request: pg.requests_made.append(request.url))
-    pg.on("console", lambda m: m.type == "error" and pg.console_errors.append(m.text))
-    pg.on("pageerror", lambda error: pg.console_errors.append(f"uncaught: {error}"))
-    return pg
+    return recording(ctx.new_page())
 
 
 def _login(pg, base: str, world: dict, name: str) -> None:

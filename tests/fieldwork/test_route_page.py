@@ -10,14 +10,11 @@ worker (web/route-sw.js) with the kept route; logging out forgets the kept route
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
-from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import gpxpy
 
-from tests.conftest import login
-from tests.web.checks import assert_no_console_errors, assert_only_the_service, save
+from tests.web.checks import assert_no_console_errors, assert_only_the_service, logged_in_page, save
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 PHONE = {
@@ -28,22 +25,10 @@ READY = "body[data-state=ready]"
 OFFLINE = "net::ERR_INTERNET_DISCONNECTED"  # the browser's own note on each request made without network
 
 
-@contextmanager
 def phone_page(browser, base: str, name: str, world: dict, device: dict = PHONE):
     """A phone-sized page (or ``device``'s) logged in as account ``name`` of the field world through the login
-    form; it records its requests and console errors as tests.conftest._recording_page does."""
-    context = browser.new_context(**device)
-    page = context.new_page()
-    page.requests_made, page.console_errors = [], []
-    page.on("request", lambda request: page.requests_made.append(request.url))
-    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
-    page.on("pageerror", lambda error: page.console_errors.append(f"uncaught: {error}"))
-    account = world["accounts"][name]
-    login(page, base, SimpleNamespace(username=account["username"], password=account["password"]))
-    try:
-        yield page
-    finally:
-        context.close()
+    form, recording its requests and console errors (tests.web.checks.logged_in_page)."""
+    return logged_in_page(browser, base, world["accounts"][name], **device)
 
 
 def _open(page, url: str) -> None:

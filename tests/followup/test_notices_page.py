@@ -6,17 +6,14 @@ accepts; a leader reads only."""
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
-from types import SimpleNamespace
 
 from docx import Document
 from sqlalchemy import text
 
 from service.followup.service import today
-from tests.conftest import login
 from tests.filemakers import jpeg_with_exif
 from tests.followup.conftest import COLLAPSE
-from tests.web.checks import assert_clean
+from tests.web.checks import assert_clean, logged_in_page
 
 DESKTOP = {"viewport": {"width": 1280, "height": 1000}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai",
            "accept_downloads": True}  # fmt: skip
@@ -24,20 +21,8 @@ READY = "body[data-state=ready]"
 HOSTILE = '<img src=x onerror="window.pwned=1">已加固'
 
 
-@contextmanager
 def office(browser, base: str, world: dict, name: str):
-    context = browser.new_context(**DESKTOP)
-    page = context.new_page()
-    page.requests_made, page.console_errors = [], []
-    page.on("request", lambda r: page.requests_made.append(r.url))
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.on("pageerror", lambda e: page.console_errors.append(f"uncaught: {e}"))
-    account = world["accounts"][name]
-    login(page, base, SimpleNamespace(username=account["username"], password=account["password"]))
-    try:
-        yield page
-    finally:
-        context.close()
+    return logged_in_page(browser, base, world["accounts"][name], **DESKTOP)
 
 
 def _open(page, base: str) -> None:

@@ -19,7 +19,7 @@ from tests.conftest import login
 from tests.fieldwork.conftest import Field
 from tests.inspections.test_inspections_api import valid_answers
 from tests.inspections.test_review_list import submitted
-from tests.web.checks import assert_clean, save
+from tests.web.checks import assert_clean, recording, save
 
 API = "/api/v1/inspections"
 HOSTILE = '<img src=x onerror="window.pwned=1">'
@@ -44,12 +44,7 @@ def context(browser):
 
 
 def _page(ctx):
-    pg = ctx.new_page()
-    pg.requests_made, pg.console_errors = [], []
-    pg.on("request", lambda request: pg.requests_made.append(request.url))
-    pg.on("console", lambda m: m.type == "error" and pg.console_errors.append(m.text))
-    pg.on("pageerror", lambda error: pg.console_errors.append(f"uncaught: {error}"))
-    return pg
+    return recording(ctx.new_page())
 
 
 def _loads(pg) -> int:
