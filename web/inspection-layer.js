@@ -2,6 +2,7 @@
 // their result class, its Chinese label and colour, and the counts come from the service
 // (/api/v1/maps/inspections.geojson); this module only draws them, a legend and a popup per house.
 import { esc, getJson, num } from "/web/api.js";
+import { el } from "/web/dom.js";
 
 const OUTLINE = "#1f2933"; // a dark ring tells inspected houses from the hazard map's own points
 
@@ -40,41 +41,16 @@ export async function showInspections(map, legendBox, { drawId = null, unit = nu
   return { layer, data };
 }
 
-function heading() {
-  const h = document.createElement("h3");
-  h.textContent = "入户检查结果";
-  return h;
-}
-
-function note(text) {
-  const p = document.createElement("div");
-  p.className = "legend-row note";
-  p.textContent = text;
-  return p;
-}
+const heading = () => el("h3", { text: "入户检查结果" });
+const note = (text) => el("div", { className: "legend-row note", text });
 
 function renderLegend(box, data, map, layer) {
-  const rows = data.classes.map((c) => {
-    const row = document.createElement("div");
-    row.className = "legend-row";
-    row.dataset.result = c.code;
-    const dot = document.createElement("span");
-    dot.className = "dot";
-    dot.style.background = c.colour;
-    dot.style.border = `1.5px solid ${OUTLINE}`;
-    const count = document.createElement("b");
-    count.className = "count";
-    count.textContent = ` ${num(c.count)}`;
-    row.append(dot, c.label, count);
-    return row;
-  });
-  const toggle = document.createElement("label");
-  toggle.className = "legend-row no-print";
-  const box_ = document.createElement("input");
-  box_.type = "checkbox";
-  box_.checked = true;
-  box_.addEventListener("change", () => (box_.checked ? layer.addTo(map) : layer.remove()));
-  toggle.append(box_, ` 显示（共 ${num(data.total)} 户）`);
+  const rows = data.classes.map((c) => el("div", { className: "legend-row", dataset: { result: c.code } },
+    el("span", { className: "dot", style: `background:${c.colour};border:1.5px solid ${OUTLINE}` }), c.label,
+    el("b", { className: "count", text: ` ${num(c.count)}` })));
+  const shown = el("input", { type: "checkbox", checked: true });
+  shown.addEventListener("change", () => (shown.checked ? layer.addTo(map) : layer.remove()));
+  const toggle = el("label", { className: "legend-row no-print" }, shown, ` 显示（共 ${num(data.total)} 户）`);
   const notes = [note("已提交和审核通过的检查；倒塌风险“已管控”指检查表中已采取管控措施。")];
   if (data.synthetic) notes.push(note("入户检查为合成演示数据，非真实检查结果"));
   box.replaceChildren(heading(), toggle, ...rows, ...notes);
@@ -95,8 +71,7 @@ function popup(p) {
 
 /** The leaders' map: the inspected houses' legend below the map's own (in `#legend .legend-body`). */
 export function addInspectionsToMap(map) {
-  const box = document.createElement("div");
-  box.id = "legend-inspections";
+  const box = el("div", { id: "legend-inspections" });
   document.querySelector("#legend .legend-body").appendChild(box);
   return showInspections(map, box, { pane: "inspections" }).then((r) => {
     document.body.dataset.inspections = r.data ? "loaded" : "none";
@@ -108,8 +83,7 @@ export function addInspectionsToMap(map) {
 /** The coverage view: a published draw's inspected houses of one unit on a pane's map, legend in a corner. */
 export function addInspectionsToPane(map, drawId, unit, paneNode) {
   const control = L.control({ position: "topright" });
-  const box = document.createElement("div");
-  box.className = "legend inspections-legend";
+  const box = el("div", { className: "legend inspections-legend" });
   control.onAdd = () => {
     L.DomEvent.disableClickPropagation(box);
     return box;
