@@ -7,13 +7,12 @@ import { dateTime, getJson, me, postForm, postJson } from "/web/api.js";
 import { el, say, showUser } from "/web/dom.js";
 
 const API = "/api/v1/followup";
-const MEASURES = [["stop_use", "停止使用"], ["seal_and_warn", "封控警示"], ["evacuate", "人员撤离"]];
-const state = { who: null, can: new Set(), notices: [], awaiting: [], controls: [], open: null, loads: 0 };
+const MEASURES = ["stop_use", "seal_and_warn", "evacuate"]; // a control record's (service/followup/models.py)
+const state = { who: null, can: new Set(), measures: new Map(), notices: [], awaiting: [], controls: [], open: null, loads: 0 };
 window.spotcheckNotices = state; // what the browser tests read
 
 const $ = (id) => document.getElementById(id);
 const message = $("message");
-const cn = (code) => new Map(MEASURES).get(code) || code;
 const shanghaiToday = () => new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
 const addDays = (iso, n) => new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86400000).toISOString().slice(0, 10);
 
@@ -30,7 +29,8 @@ async function act(work, done) {
 // ---- control alerts ------------------------------------------------------------------------------------
 
 function recordForm(c) {
-  const boxes = MEASURES.map(([code, label]) => el("label", {}, el("input", { type: "checkbox", name: "measures", value: code }), ` ${label}`));
+  const boxes = MEASURES.map((code) => el("label", {}, el("input", { type: "checkbox", name: "measures", value: code }),
+    ` ${state.measures.get(code) || code}`));
   const when = el("input", { type: "datetime-local", name: "taken_at", required: true });
   const form = el("form", { className: "act record-form" },
     el("div", { className: "row" }, "管控措施：", ...boxes),
@@ -166,8 +166,10 @@ async function load() {
 
 async function main() {
   try {
-    state.who = await me();
-    state.can = new Set(state.who.permissions);
+    const [who, vocab] = await Promise.all([me(), getJson("/api/v1/vocabulary")]);
+    state.who = who;
+    state.can = new Set(who.permissions);
+    state.measures = new Map(vocab.enums.Measure.map((m) => [m.code, m.label])); // the measures' Chinese labels
     showUser(state.who);
     $("only-overdue").addEventListener("change", () => load().catch((e) => say(message, e.message)));
     await load();
