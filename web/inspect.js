@@ -6,7 +6,7 @@
 // (inspect-sync.js) sends them in order when there is signal (待上传 n 项 → 已同步). A 409 conflict shows the
 // server's version beside the phone's until the inspector chooses. Positions: when the form is first opened
 // and when it is submitted, with the distance to the house and a warning past the radius.
-import { ApiError, getJson, me } from "/web/api.js";
+import { ApiError, dateTime, getJson, me } from "/web/api.js";
 import { el, say, showUser } from "/web/dom.js";
 import { validate } from "/web/inspection-rules.js";
 import { FormView, clean, registryText } from "/web/inspect-form.js";
@@ -62,7 +62,6 @@ function locate() {
   });
 }
 
-const hm = (iso) => (iso ? new Date(iso).toLocaleString("zh-CN", { hour12: false }) : "—");
 const editable = () => !state.draft.submit && !LOCKED.includes(state.draft.server?.status);
 
 /** The API's answer (kept), or without signal the kept copy (null if none). */
@@ -161,7 +160,7 @@ function drawStatus() {
 
 function drawPositions() {
   const d = state.draft, house = { lon: state.house.lon, lat: state.house.lat }, radius = state.house.radius_m;
-  const line = (label, p) => `${label}：距房屋约 ${Math.round(metres(p, house))} 米（定位精度 ±${Math.round(p.accuracy_m ?? 0)} 米，${hm(p.at)}）`;
+  const line = (label, p) => `${label}：距房屋约 ${Math.round(metres(p, house))} 米（定位精度 ±${Math.round(p.accuracy_m ?? 0)} 米，${dateTime(p.at)}）`;
   $("position-opened").textContent = d.opened ? line("打开检查表时", d.opened) : state.positionError || "正在定位…";
   $("position-submitted").hidden = !d.submitted;
   if (d.submitted) $("position-submitted").textContent = line("提交时", d.submitted);
@@ -179,7 +178,7 @@ function drawConflict() {
   box.querySelector(".conflict-message").textContent = c.message;
   const s = c.server;
   box.querySelector(".conflict-server").textContent = s
-    ? `服务器上为第 ${s.version} 版（${s.status_label}），${s.updated_by} 于 ${hm(s.updated_at)} 保存。` : "暂时取不到服务器上的版本（离线），有信号时重新打开本页即可查看。";
+    ? `服务器上为第 ${s.version} 版（${s.status_label}），${s.updated_by} 于 ${dateTime(s.updated_at)} 保存。` : "暂时取不到服务器上的版本（离线），有信号时重新打开本页即可查看。";
   const fields = state.form.sections.flatMap((x) => x.fields);
   const mine = state.draft.payload || {}, theirs = s?.answers || {};
   const show = (f, v) => (v === undefined ? "未填" : f.type === "repeat" ? `${v.length} 条` : registryText(f, v));
@@ -197,7 +196,7 @@ function drawReviews() {
   const returns = (state.draft.server?.reviews || []).filter((r) => r.action === "return");
   $("reviews").hidden = !returns.length || state.draft.server.status !== "returned";
   $("reviews").querySelector(".review-list").replaceChildren(...returns.reverse().map((r) =>
-    el("li", {}, el("p", { className: "comment", text: r.comment || "" }), el("span", { className: "note", text: `${r.by} · ${hm(r.at)} · 第 ${r.version} 版` }))));
+    el("li", {}, el("p", { className: "comment", text: r.comment || "" }), el("span", { className: "note", text: `${r.by} · ${dateTime(r.at)} · 第 ${r.version} 版` }))));
 }
 
 function photoUrl(p) {
