@@ -63,7 +63,7 @@ def house(principal: Reader, session: SessionDep, settings: SettingsDep, draw_id
     """What the phone needs to inspect the house: its platform record and the inspection so far."""
     reg = S.registry(session, draw_id, house_id)
     S.check_reach(principal, reg["unit_code"], reg["team_id"])
-    return house_form(session, draw_id, house_id, settings.inspection)
+    return house_form(session, draw_id, reg, settings.inspection)
 
 
 @router.put("/by-client/{client_id}", summary="Save or submit an inspection (idempotent, versioned)",

@@ -67,9 +67,10 @@ def inspection_out(session: Session, row: Inspection, settings: InspectionSettin
     )  # fmt: skip
 
 
-def house_form(session: Session, draw_id: int, house_id: int, settings: InspectionSettings) -> HouseFormOut:
-    """The registry record of a drawn house with its inspection, if any (the caller's reach checked before)."""
-    reg = registry(session, draw_id, house_id)
+def house_form(session: Session, draw_id: int, reg: dict, settings: InspectionSettings) -> HouseFormOut:
+    """The registry record of a drawn house (``service.inspections.service.registry``, read by the caller to
+    check its reach) with its inspection, if any."""
+    house_id = reg["house_id"]
     row = session.query(Inspection).filter_by(draw_id=draw_id, house_id=house_id).one_or_none()
     return HouseFormOut(
         draw_id=draw_id, house_id=house_id, survey_code=reg["survey_code"], unit_code=reg["unit_code"],
