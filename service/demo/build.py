@@ -13,23 +13,33 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from service.audit.trail import record
 from service.core.queries import SqlFiles
-from service.demo.inspections import inspections
-from service.demo.spotcheck import ACTOR, DemoContext, draw_and_teams, new_context, route_plans
 from service.frame.demo import current_spec, has_real_houses
+
+if TYPE_CHECKING:
+    from service.demo.spotcheck import DemoContext
 
 SQL = SqlFiles("service.demo")
 DATASET = "synthetic-demo-spotcheck"
 
-# The steps, in order; each takes the session and the shared context and says in a few words what it did.
-# A later step (e.g. rectification notices and control cases from the findings) is appended here.
-Step = Callable[[Session, DemoContext], str]
-STEPS: list[Step] = [draw_and_teams, inspections, route_plans]
+Step = Callable[[Session, "DemoContext"], str]
+
+
+def steps() -> list[Step]:
+    """The steps, in order; each takes the session and the shared context and says in a few words what it
+    did. A later step (e.g. rectification notices and control cases from the findings) is appended here.
+    Imported here, not at the top: ``spotcheck serve`` finds a current demo without loading the draws,
+    field work, photo and generator modules the steps need."""
+    from service.demo.inspections import inspections
+    from service.demo.spotcheck import draw_and_teams, route_plans
+
+    return [draw_and_teams, inspections, route_plans]
 
 
 @dataclass(frozen=True)
@@ -75,11 +85,14 @@ def ensure_demo_spotcheck(engine: Engine, seed: int, today: dt.date | None = Non
             return DemoSpotcheckReport("skipped", "the database holds imported houses")
         if current_spec(session.connection()) is None:
             return DemoSpotcheckReport("skipped", "no demo frame")
+        from service.demo.spotcheck import ACTOR, new_context
+
         ctx = new_context(seed, today)
-        words = [step(session, ctx) for step in STEPS]
+        run = steps()
+        words = [step(session, ctx) for step in run]
         note = {"seed": seed, "today": ctx.today.isoformat(), "start": ctx.start.isoformat(),
                 "deadline": ctx.deadline.isoformat(), "plan_id": ctx.plan_id, "draw_id": ctx.draw_id,
-                "counts": ctx.counts, "steps": [s.__name__ for s in STEPS]}  # fmt: skip
+                "counts": ctx.counts, "steps": [s.__name__ for s in run]}  # fmt: skip
         session.execute(SQL.one("demo_spotcheck_dataset"), {
             "n": DATASET, "v": f"seed {seed}", "vintage": f"as of {ctx.today.isoformat()}",
             "note": json.dumps(note, ensure_ascii=False)})  # fmt: skip
