@@ -24,6 +24,7 @@ from geo.inspection_results import RESULT_CLASSES, controlled, result_class
 from service.accounts.scope import Scope
 from service.core.errors import NotFound
 from service.core.queries import SqlFiles
+from service.fieldwork.planning import TZ
 
 SQL = SqlFiles("service.maps")
 CRS = "EPSG:4490"
@@ -56,7 +57,7 @@ def inspections_geojson(session: Session, scope: Scope, draw_id: int | None, uni
                 "inspection_id": r.id, "draw_id": r.draw_id, "house_id": r.house_id, "survey_code": r.survey_code,
                 "unit_code": r.unit_code, "unit_name": r.unit_name, "result": code,
                 "result_label": RESULT_CLASSES[code][0], "status": r.status, "status_label": STATUS_LABELS[r.status],
-                "inspected_on": r.inspected_at.astimezone(_tz()).date().isoformat() if r.inspected_at else None,
+                "inspected_on": r.inspected_at.astimezone(TZ).date().isoformat() if r.inspected_at else None,
                 "team_name": r.team_name, "firm_name": r.firm_name, "synthetic": r.synthetic,
             },
         })  # fmt: skip
@@ -68,12 +69,6 @@ def inspections_geojson(session: Session, scope: Scope, draw_id: int | None, uni
                     for c, (label, colour) in RESULT_CLASSES.items()],
         "features": features,
     }  # fmt: skip
-
-
-def _tz():
-    from service.fieldwork.planning import TZ
-
-    return TZ
 
 
 def _status(share: float, expected: float | None, days_left: int | None, drawn: int) -> str:
@@ -90,7 +85,7 @@ def _status(share: float, expected: float | None, days_left: int | None, drawn: 
 
 def progress(session: Session, scope: Scope, firm_ids: list[int], today: dt.date | None = None) -> dict:
     """Every visible firm's progress against its deadline (see the module's docstring)."""
-    today = today or dt.datetime.now(_tz()).date()
+    today = today or dt.datetime.now(TZ).date()
     firms = []
     for r in session.execute(SQL.one("field_progress"), {"firms": firm_ids, **scope.params()}):
         share = r.inspected / r.drawn if r.drawn else 0.0
