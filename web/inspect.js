@@ -11,12 +11,12 @@ import { el, say, showUser } from "/web/dom.js";
 import { validate } from "/web/inspection-rules.js";
 import { FormView, clean, registryText } from "/web/inspect-form.js";
 import { preparePhoto } from "/web/inspect-photo.js";
+import { locate, metres } from "/web/inspect-position.js";
 import { Store, houseKey } from "/web/inspect-store.js";
 import { dropPhoto, keepMine, queuePhoto, queueSave, sameAnswers, sync, takeServer } from "/web/inspect-sync.js";
 
 const WHO = "spotcheck.route.inspect.who"; // under route.js's prefix: logout (web/dom.js) forgets it
 const ROUTE_WHO = "spotcheck.route.v1.who"; // route.js's copy of /api/v1/me
-const EARTH_M = 6371008.8; // mean Earth radius
 const LOCKED = ["submitted", "approved"];
 const params = new URLSearchParams(location.search);
 const drawId = Number(params.get("draw")), houseId = Number(params.get("house"));
@@ -35,31 +35,6 @@ function uuid() {
   b[8] = (b[8] & 63) | 128;
   const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-/** A time as ISO 8601 with the phone's UTC offset (2026-12-03T10:15:00+08:00). */
-function localIso(d) {
-  const off = -d.getTimezoneOffset(), p = (n) => String(Math.floor(Math.abs(n))).padStart(2, "0");
-  const t = new Date(d.getTime() + off * 60000).toISOString().slice(0, 19);
-  return `${t}${off >= 0 ? "+" : "-"}${p(off / 60)}:${p(off % 60)}`;
-}
-
-/** Metres on the sphere between two lon/lat points (haversine). */
-export function metres(a, b) {
-  const r = Math.PI / 180, dLat = (b.lat - a.lat) * r, dLon = (b.lon - a.lon) * r;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * r) * Math.cos(b.lat * r) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_M * Math.asin(Math.min(1, Math.sqrt(h)));
-}
-
-function locate() {
-  return new Promise((resolve, reject) => {
-    if (!navigator.geolocation) return reject(new Error("此浏览器不能定位。"));
-    navigator.geolocation.getCurrentPosition((p) => resolve({
-      lon: Number(p.coords.longitude.toFixed(7)), lat: Number(p.coords.latitude.toFixed(7)),
-      accuracy_m: Math.round(p.coords.accuracy * 10) / 10, crs: "EPSG:4326", at: localIso(new Date(p.timestamp)),
-    }), (e) => reject(new Error(e.code === 1 ? "未允许定位：请在浏览器设置中允许本网站使用位置信息。"
-      : "暂时无法定位，请到开阔处后点“重新定位”。")), { enableHighAccuracy: true, timeout: 20000, maximumAge: 30000 });
-  });
 }
 
 const editable = () => !state.draft.submit && !LOCKED.includes(state.draft.server?.status);

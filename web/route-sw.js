@@ -22,7 +22,7 @@ const SHELL = [
   "/web/route.css", "/web/style.css",
   // the form and its modules (route.js and dom.js import inspect-store.js and inspect-sync.js too)
   "/web/inspect.js", "/web/inspect-store.js", "/web/inspect-db.js", "/web/inspect-sync.js", "/web/inspect-form.js",
-  "/web/inspect-photo.js", "/web/inspection-rules.js", "/web/inspect.css",
+  "/web/inspect-photo.js", "/web/inspect-position.js", "/web/inspection-rules.js", "/web/inspect.css",
   "/web/vendor/leaflet/leaflet.js", "/web/vendor/leaflet/leaflet.css",
   // The basemap switcher's icon (leaflet.css); the stops and the base are divIcons, no marker images.
   "/web/vendor/leaflet/images/layers.png", "/web/vendor/leaflet/images/layers-2x.png",
