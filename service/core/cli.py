@@ -72,16 +72,14 @@ def _ensure_admin(engine: Engine, settings: Settings) -> None:
 def _ensure_demo(engine: Engine, settings: Settings) -> None:
     """Load the synthetic demo frame into a database with no real houses (SPOTCHECK_DEMO_ENABLED=0: never)."""
     from geo.synthetic import FrameSpec
+    from service.demo.build import frame_held
     from service.frame.demo import has_real_houses, load_demo
 
+    spec = FrameSpec(seed=settings.demo.seed, houses=settings.demo.houses)
     with engine.connect() as conn:
         if has_real_houses(conn):
             print("demo frame: skipped (the database holds imported houses)")
             return
-    spec = FrameSpec(seed=settings.demo.seed, houses=settings.demo.houses)
-    from service.demo.build import frame_held
-
-    with engine.connect() as conn:
         if frame_held(conn, spec.seed, spec.houses):
             print("demo frame: kept (draws hold its houses; another seed or size needs a new database)")
             return
