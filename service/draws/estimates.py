@@ -113,14 +113,14 @@ def _drawn_counts(frame: pd.DataFrame, mask: np.ndarray) -> dict[str, dict[str, 
     }
 
 
-def _indicator(frame: pd.DataFrame, key: str, names: dict[str, str]) -> dict[str, list[dict]]:
+def _indicator(
+    frame: pd.DataFrame, key: str, names: dict[str, str], drawn: dict[str, dict[str, int]]
+) -> dict[str, list[dict]]:
+    """One indicator's estimates at every level; ``drawn``: the sampled houses of its domain per level."""
     kind = INDICATORS[key][1]
     results = frame.assign(y=frame[key])
     if key == "paper_rectification":
         results["domain"] = frame["paper_rectification_domain"]
-        drawn = _drawn_counts(frame, frame["recorded_rectification"].eq("done").to_numpy())
-    else:
-        drawn = _drawn_counts(frame, np.ones(len(frame), dtype=bool))
     run = estimate_share if kind == "share" else estimate_mean
     out = {}
     for level in LEVELS:
@@ -165,6 +165,9 @@ def estimates(
     names = {**dict(zip(units["unit_code"], units["unit_name"], strict=True)),
              **{r.code: r.name for r in session.execute(SQL.one("division_names"), {"codes": cities})},
              PROVINCE_CODE: "全省" if scope.everything else f"合计（{scope.label}）"}  # fmt: skip
+    # The drawn houses per level, counted once: all of them, and those recorded 已整治 (数字整治's domain).
+    everyone = _drawn_counts(frame, np.ones(len(frame), dtype=bool))
+    rectified = _drawn_counts(frame, frame["recorded_rectification"].eq("done").to_numpy())
     if simulated:
         note = SIMULATED_NOTE
     elif counts["used"] == 0:
@@ -197,6 +200,7 @@ def estimates(
             }
             for k, (label, kind, domain) in INDICATORS.items()
         ],  # fmt: skip
-        "estimates": {k: _indicator(frame, k, names) for k in INDICATORS},
+        "estimates": {k: _indicator(frame, k, names, rectified if k == "paper_rectification" else everyone)
+                      for k in INDICATORS},  # fmt: skip
         "note": note,
     }
