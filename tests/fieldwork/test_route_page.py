@@ -270,6 +270,9 @@ def test_the_route_page_itself_opens_without_signal_and_logout_forgets_the_kept_
         days = _api(page, base, f"/api/v1/field/teams/{team}/days?day={today}")
         assert page.locator("#offline-note").is_hidden()
         online_errors = list(page.console_errors)
+        # The worker's fetching of the plan's house forms ends before the signal goes (else its fetches cut
+        # off mid-way are what the worker reports, racing the shell's).
+        page.wait_for_function("async () => (await window.spotcheckRoute.prefetched, true)")
 
         # No signal: the page itself comes from the worker, the route from the copies route.js kept.
         # set_offline cuts the worker's own fetches too (Chromium reports them on the context, marked with

@@ -488,6 +488,10 @@ def test_a_missed_house_is_recorded_with_the_phones_position_or_a_tap_on_the_map
         second.locator("button.pick-map").click()
         second.locator(".point-map").click(position={"x": 60, "y": 60})
         page.wait_for_function("() => window.spotcheckInspect.state.view.answers.missed_houses[1].point")
+        # The list of what is missing is redrawn once the draft is kept in IndexedDB (asynchronously).
+        page.wait_for_function(
+            "() => ![...document.querySelectorAll('#missing li')].some((li) => li.dataset.field === 'missed_houses[1].point')"
+        )
         assert "missed_houses[1].point" not in page.locator("#missing").evaluate(
             "(ul) => [...ul.children].map((li) => li.dataset.field).join(' ')"
         )
