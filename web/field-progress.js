@@ -2,7 +2,7 @@
 // share and the verdict come from the service (/api/v1/field/progress); this module only draws a table
 // with a bar per firm (what is inspected, and a mark where the straight line to the deadline says it
 // should be by today).
-import { getJson, num, pct } from "/web/api.js";
+import { getJson, me, num, pct } from "/web/api.js";
 import { el } from "/web/dom.js";
 
 const STATUS_COLOURS = { done: "#009e73", on_track: "#009e73", behind: "#d55e00", overdue: "#d55e00" };
@@ -68,12 +68,13 @@ export async function showProgress(box, { firmId = null, title = "各检查机�
   return data;
 }
 
-/** The leaders' map: a progress section in the side panel (none for callers without field.read); `who`: the caller. */
-export async function addProgressToPanel(who) {
+/** The leaders' map: a progress section in the side panel (none for callers without field.read). */
+export async function addProgressToPanel() {
   const box = el("section", { id: "field-progress", hidden: true });
   const panel = document.getElementById("panel");
   panel.insertBefore(box, document.getElementById("crs-note"));
-  if (!(await who).permissions.includes("field.read")) { // city and county offices: no panel, no refused request
+  const who = await me();
+  if (!who.permissions.includes("field.read")) { // city and county offices: no panel, no refused request
     box.dataset.state = "forbidden";
     return null;
   }

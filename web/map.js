@@ -1,7 +1,7 @@
 // The leaders' provincial hazard map. Everything shown comes from the service: divisions with their
 // figures (/api/v1/map/divisions), key figures (/api/v1/map/summary), hazardous houses as vector tiles,
 // sites and their radii, and every Chinese label from /api/v1/vocabulary. This file only draws.
-import { esc, getJson, me, num, pct } from "/web/api.js";
+import { esc, getJson, num, pct } from "/web/api.js";
 import { addNoticesToMap } from "/web/notices-layer.js";
 import { addProgressToPanel } from "/web/field-progress.js";
 import { addInspectionsToMap } from "/web/inspection-layer.js";
@@ -680,10 +680,9 @@ async function start() {
   setupControls();
   renderHouseLegend();
   createHouseLayers();
-  const who = me(); // the caller, once: what its role may see decides the two layers below
-  addNoticesToMap(map, who); // overdue rectification notices (web/notices-layer.js)
+  addNoticesToMap(map); // overdue rectification notices (web/notices-layer.js)
   addInspectionsToMap(map); // inspected houses by result, and the firms' progress (issue 11)
-  addProgressToPanel(who);
+  addProgressToPanel();
   map.on("moveend", refreshSites);
   await loadLevel();
 }

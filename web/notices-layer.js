@@ -4,10 +4,11 @@
 // the service goes into popups through esc().
 import { esc, getJson } from "/web/api.js";
 
-/** Add the overdue notices' layer and its toggle to `map` (nothing for a role that cannot read notices); `who`: the caller. */
-export async function addNoticesToMap(map, who) {
+/** Add the overdue notices' layer and its toggle to `map` (nothing for a role that cannot read notices). */
+export async function addNoticesToMap(map) {
   try {
-    if (!(await who).permissions.includes("followup.read")) return null;
+    const who = await getJson("/api/v1/me");
+    if (!who.permissions.includes("followup.read")) return null;
     const data = await getJson("/api/v1/followup/notices.geojson?overdue=true");
     if (!map.getPane("notices")) map.createPane("notices").style.zIndex = 460;
     const layer = L.geoJSON(data, {
