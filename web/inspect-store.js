@@ -6,21 +6,38 @@
 // it, by "draw/house"), drafts (the inspection being made on this phone, by "draw/house"), photos (Blobs
 // waiting or sent, by the photo's client_id), outbox (saves and photos to send, in order; inspect-sync.js).
 // Houses come from the API whenever the page or the route page is online (prefetchHouses), so a house
-// never opened with signal can still be inspected without it. The database itself (its version, stores and
-// records, and the fetch of houses) is web/inspect-db.js, which the service worker route-sw.js loads too.
+// never opened with signal can still be inspected without it.
 import { getJson } from "/web/api.js";
-import "/web/inspect-db.js";
 
-const DB = self.spotcheckInspectDb;
+const PREFIX = "spotcheck-inspect.";
+const VERSION = 1; // route-sw.js opens the same database: change its openInspectDb alike
 export const FORM_VERSION = "v1";
-export const houseKey = DB.houseKey;
+export const houseKey = (drawId, houseId) => `${drawId}/${houseId}`;
 
 const done = (r) => new Promise((resolve, reject) => {
   r.onsuccess = () => resolve(r.result);
   r.onerror = () => reject(r.error);
 });
 
-const open = (username) => DB.open(username, "本机存储被占用，请关闭其他检查表页面后重试。");
+function open(username) {
+  return new Promise((resolve, reject) => {
+    const r = indexedDB.open(PREFIX + username, VERSION);
+    r.onupgradeneeded = () => {
+      const db = r.result;
+      db.createObjectStore("meta");
+      db.createObjectStore("houses");
+      db.createObjectStore("drafts", { keyPath: "key" });
+      db.createObjectStore("photos", { keyPath: "client_id" }).createIndex("key", "key");
+      db.createObjectStore("outbox", { keyPath: "id", autoIncrement: true }).createIndex("key", "key");
+    };
+    r.onsuccess = () => {
+      r.result.onversionchange = () => r.result.close(); // a logout elsewhere deletes the database
+      resolve(r.result);
+    };
+    r.onerror = () => reject(r.error);
+    r.onblocked = () => reject(new Error("本机存储被占用，请关闭其他检查表页面后重试。"));
+  });
+}
 
 /** One account's kept data. Every method is one transaction. */
 export class Store {
@@ -70,9 +87,9 @@ export class Store {
   async form(version = FORM_VERSION) {
     return (await this.get("meta", `form.${version}`))?.data || null;
   }
-  keepForm(form) { return DB.keepForm(this.db, form); }
+  keepForm(form) { return this.put("meta", { data: form, saved_at: Date.now() }, `form.${form.version}`); }
   async house(key) { return (await this.get("houses", key)) || null; }
-  keepHouse(data) { return DB.keepHouse(this.db, data); }
+  keepHouse(data) { return this.put("houses", { data, saved_at: Date.now() }, houseKey(data.draw_id, data.house_id)); }
 }
 
 /** The active service worker of /route (web/route-sw.js), if one is there or comes within a few seconds. */
@@ -98,17 +115,28 @@ export async function prefetchHouses(username, drawId, houseIds) {
         [channel.port2]);
     });
   }
-  const db = await open(username);
+  const store = await Store.open(username);
   try {
-    return await DB.prefetch(db, getJson, drawId, houseIds, FORM_VERSION);
+    await store.keepForm(await getJson(`/api/v1/inspections/form?version=${FORM_VERSION}`));
+    let kept = 0;
+    const queue = [...new Set(houseIds)];
+    const worker = async () => {
+      while (queue.length) {
+        const id = queue.shift();
+        await store.keepHouse(await getJson(`/api/v1/inspections/houses/${drawId}/${id}`));
+        kept++;
+      }
+    };
+    await Promise.all([worker(), worker(), worker()]);
+    return kept;
   } finally {
-    db.close();
+    store.close();
   }
 }
 
 /** How many saves and photos this account's phone still has to send (0 when nothing was kept). */
 export async function pendingCount(username) {
-  if (indexedDB.databases && !(await indexedDB.databases()).some((d) => d.name === DB.PREFIX + username)) return 0;
+  if (indexedDB.databases && !(await indexedDB.databases()).some((d) => d.name === PREFIX + username)) return 0;
   const store = await Store.open(username);
   try {
     return await store.run("outbox", "readonly", (s) => s.count());
@@ -119,5 +147,5 @@ export async function pendingCount(username) {
 
 /** Delete everything the inspection form kept for this account (at logout). */
 export function forgetInspections(username) {
-  return done(indexedDB.deleteDatabase(DB.PREFIX + username)).catch(() => {});
+  return done(indexedDB.deleteDatabase(PREFIX + username)).catch(() => {});
 }

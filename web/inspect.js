@@ -379,7 +379,7 @@ async function start() {
   await runSync();
 }
 
-navigator.serviceWorker?.register("/web/route-sw.js", { scope: "/route", updateViaCache: "none" }).catch(() => {});
+navigator.serviceWorker?.register("/web/route-sw.js", { scope: "/route" }).catch(() => {});
 
 start().catch((err) => {
   say($("message"), err.status === 0 ? err.message : `加载失败：${err.message}`);

@@ -21,7 +21,7 @@ const SHELL = [
   "/web/route.js", "/web/api.js", "/web/dom.js", // route.js and the modules it imports (dom.js imports api.js)
   "/web/route.css", "/web/style.css",
   // the form and its modules (route.js and dom.js import inspect-store.js and inspect-sync.js too)
-  "/web/inspect.js", "/web/inspect-store.js", "/web/inspect-db.js", "/web/inspect-sync.js", "/web/inspect-form.js",
+  "/web/inspect.js", "/web/inspect-store.js", "/web/inspect-sync.js", "/web/inspect-form.js",
   "/web/inspect-photo.js", "/web/inspect-position.js", "/web/inspection-rules.js", "/web/inspect.css",
   "/web/vendor/leaflet/leaflet.js", "/web/vendor/leaflet/leaflet.css",
   // The basemap switcher's icon (leaflet.css); the stops and the base are divIcons, no marker images.
@@ -98,7 +98,37 @@ async function networkFirst(event, key) {
 // form data of every house of the team's plan go into the account's IndexedDB, the very records
 // inspect-store.js keeps. Done here, a page reloaded or left meanwhile cuts nothing off.
 
-importScripts("/web/inspect-db.js"); // the database as inspect-store.js opens it: self.spotcheckInspectDb
+const INSPECT_DB = "spotcheck-inspect."; // + username: inspect-store.js's PREFIX and VERSION, the same stores
+
+function openInspectDb(username) {
+  return new Promise((resolve, reject) => {
+    const r = indexedDB.open(INSPECT_DB + username, 1);
+    r.onupgradeneeded = () => {
+      const db = r.result;
+      db.createObjectStore("meta");
+      db.createObjectStore("houses");
+      db.createObjectStore("drafts", { keyPath: "key" });
+      db.createObjectStore("photos", { keyPath: "client_id" }).createIndex("key", "key");
+      db.createObjectStore("outbox", { keyPath: "id", autoIncrement: true }).createIndex("key", "key");
+    };
+    r.onsuccess = () => {
+      r.result.onversionchange = () => r.result.close(); // logout deletes the database
+      resolve(r.result);
+    };
+    r.onerror = () => reject(r.error);
+    r.onblocked = () => reject(new Error("blocked"));
+  });
+}
+
+function keepRecord(db, store, value, key) {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(store, "readwrite");
+    tx.objectStore(store).put(value, key);
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error || new Error("aborted"));
+  });
+}
 
 async function apiJson(url) {
   const r = await fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } });
@@ -107,9 +137,22 @@ async function apiJson(url) {
 }
 
 async function prefetchHouses({ username, drawId, houses, formVersion }) {
-  const db = await self.spotcheckInspectDb.open(username);
+  const db = await openInspectDb(username);
   try {
-    return await self.spotcheckInspectDb.prefetch(db, apiJson, drawId, houses, formVersion);
+    const form = await apiJson(`/api/v1/inspections/form?version=${encodeURIComponent(formVersion)}`);
+    await keepRecord(db, "meta", { data: form, saved_at: Date.now() }, `form.${form.version}`);
+    const queue = [...new Set(houses)];
+    let kept = 0;
+    const next = async () => {
+      while (queue.length) {
+        const id = queue.shift();
+        const data = await apiJson(`/api/v1/inspections/houses/${drawId}/${id}`);
+        await keepRecord(db, "houses", { data, saved_at: Date.now() }, `${drawId}/${id}`);
+        kept++;
+      }
+    };
+    await Promise.all([next(), next(), next()]);
+    return kept;
   } finally {
     db.close();
   }

@@ -414,8 +414,7 @@ async function start() {
 
 // The shell's service worker (web/route-sw.js, allowed /route by the service's Service-Worker-Allowed
 // header). Without one (an old browser, a private window, plain http off localhost) the page needs signal.
-// Its update check revalidates the script it imports (web/inspect-db.js) too, never the HTTP cache's copy.
-navigator.serviceWorker?.register("/web/route-sw.js", { scope: "/route", updateViaCache: "none" }).catch(() => {});
+navigator.serviceWorker?.register("/web/route-sw.js", { scope: "/route" }).catch(() => {});
 
 start().catch((err) => {
   say($("message"), `加载失败：${err.message}`);
