@@ -57,6 +57,13 @@ class Permission(StrEnum):
     NOTICES_CLOSE = "notices.close"  # accept (close) or reject a notice reported done
     CONTROLS_RECORD = "controls.record"  # record control measures taken at a house at risk of collapse
     CONTROLS_ACK = "controls.acknowledge"  # acknowledge a control alert
+    EVAL_READ = "evaluation.read"  # document review, questionnaire results, reports, dashboard: within the scope
+    EVAL_CONFIGURE = "evaluation.configure"  # checklists, weights and questionnaire definitions of a year
+    EVAL_EVIDENCE = "evaluation.evidence"  # upload evidence for a checklist item (the county office)
+    EVAL_SCORE = "evaluation.score"  # score a checklist item with a comment (the firm)
+    SURVEY_ANSWER = "survey.answer"  # answer a questionnaire through one's account (officials and staff)
+    SURVEY_MANAGE = "survey.manage"  # issue resident links and QR codes, type in paper answers
+    REPORTS_WRITE = "reports.write"  # edit a report's narrative and export the final .docx
     ACCOUNTS = "accounts.manage"
     AUDIT = "audit.read"
 
@@ -85,6 +92,13 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.NOTICES_CLOSE: frozenset({Role.PROVINCE, Role.CITY}),
     Permission.CONTROLS_RECORD: frozenset({Role.CITY, Role.COUNTY, Role.FIRM, Role.INSPECTOR}),
     Permission.CONTROLS_ACK: frozenset({Role.PROVINCE, Role.CITY}),
+    Permission.EVAL_READ: frozenset({Role.PROVINCE, Role.CITY, Role.COUNTY, Role.FIRM, Role.LEADER}),
+    Permission.EVAL_CONFIGURE: frozenset({Role.PROVINCE}),
+    Permission.EVAL_EVIDENCE: frozenset({Role.COUNTY}),
+    Permission.EVAL_SCORE: frozenset({Role.FIRM}),
+    Permission.SURVEY_ANSWER: frozenset({Role.CITY, Role.COUNTY}),
+    Permission.SURVEY_MANAGE: frozenset({Role.PROVINCE, Role.FIRM, Role.INSPECTOR}),
+    Permission.REPORTS_WRITE: frozenset({Role.PROVINCE, Role.FIRM}),
     Permission.ACCOUNTS: frozenset({Role.PROVINCE}),
     Permission.AUDIT: frozenset({Role.PROVINCE}),
 }
@@ -112,6 +126,13 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.NOTICES_CLOSE: "验收销号或退回整改",
     Permission.CONTROLS_RECORD: "记录倒塌风险房屋的管控措施",
     Permission.CONTROLS_ACK: "确认倒塌风险管控预警",
+    Permission.EVAL_READ: "查看辖区内的资料查阅评分、问卷结果、评估报告和评估看板",
+    Permission.EVAL_CONFIGURE: "设置年度资料查阅清单、权重和调查问卷",
+    Permission.EVAL_EVIDENCE: "上传资料查阅的佐证材料",
+    Permission.EVAL_SCORE: "为资料查阅清单逐项评分",
+    Permission.SURVEY_ANSWER: "以本人账户填写调查问卷（干部、工作人员）",
+    Permission.SURVEY_MANAGE: "发放群众问卷链接和二维码、录入纸质问卷",
+    Permission.REPORTS_WRITE: "编辑评估报告文字并导出定稿",
     Permission.ACCOUNTS: "管理账户",
     Permission.AUDIT: "查看和校验审计日志",
 }

@@ -70,6 +70,7 @@ def routers() -> tuple:
     from service.divisions import routes as divisions
     from service.draws import plan_routes
     from service.draws import routes as draws
+    from service.evaluation import routes as evaluation
     from service.fieldwork import routes as fieldwork
     from service.followup import routes as followup
     from service.frame import routes_houses, routes_imports, routes_sites
@@ -80,5 +81,5 @@ def routers() -> tuple:
 
     return (
         core.router, accounts.router, audit.router, divisions.router, routes_houses.router, routes_sites.router, routes_imports.router,
-        draws.router, plan_routes.router, maps.router, roads.router, fieldwork.router, inspections.router, followup.router, pages.router,
+        draws.router, plan_routes.router, maps.router, roads.router, fieldwork.router, inspections.router, followup.router, evaluation.router, pages.router,
     )  # fmt: skip

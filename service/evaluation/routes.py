@@ -1,0 +1,10 @@
+"""The evaluation's API, one router made of its parts' routers (each part declares who may call what)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
+# Each part of the evaluation includes its router here, e.g.
+# from service.evaluation.review.routes import router as review
+# router.include_router(review)
