@@ -7,7 +7,8 @@ Create Date: 2026-12-03
 
 The questionnaire definitions (parts, items, scales, weights) are data files of the service
 (``service/evaluation/survey/definitions/<year>.json``); an answer keeps the year and group it answered,
-and its ratings keyed by the definition's item keys. An answer arrives through one of three channels:
+the definition it answered (``definition_year``: the newest definition not after the year), and its
+ratings keyed by that definition's item keys. An answer arrives through one of three channels:
 ``link`` (a resident's token: at most one answer per token, the unique index says so), ``account`` (an
 official or staff member's account: at most one answer per account, year and group) or ``paper`` (typed
 in by a manager, who is recorded). ``client_id`` makes a resent submission land once.
@@ -63,6 +64,7 @@ def upgrade() -> None:
         "survey_response",
         sa.Column("id", sa.BigInteger(), primary_key=True),
         sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("definition_year", sa.Integer(), nullable=False),
         sa.Column("respondent_group", sa.String(16), nullable=False),
         sa.Column("unit_code", sa.String(12), sa.ForeignKey("sampling_unit.code"), nullable=False),
         sa.Column("city_code", sa.String(12), nullable=False),
