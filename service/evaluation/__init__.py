@@ -6,5 +6,5 @@ reports (.docx), and the leaders' dashboard of every unit's key figures.
 - ``survey/``: questionnaire definitions (data), resident tokens and QR codes, answers, scoring;
 - ``reports/``: the county and provincial reports, their editable narrative, tables and map images;
 - ``figures.py``: every unit's key figures (inspections, 数字整治, notices, review score, satisfaction), which
-  the dashboard and the reports share.
+  the dashboard and the reports share (its API: ``dashboard_routes.py``, ``dashboard_schemas.py``).
 """

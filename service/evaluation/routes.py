@@ -8,3 +8,7 @@ router = APIRouter()
 # Each part of the evaluation includes its router here, e.g.
 # from service.evaluation.review.routes import router as review
 # router.include_router(review)
+
+from service.evaluation.dashboard_routes import router as _figures  # noqa: E402
+
+router.include_router(_figures)
