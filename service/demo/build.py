@@ -36,10 +36,11 @@ def steps() -> list[Step]:
     did. A later step (e.g. rectification notices and control cases from the findings) is appended here.
     Imported here, not at the top: ``spotcheck serve`` finds a current demo without loading the draws,
     field work, photo and generator modules the steps need."""
+    from service.demo.followup import followup
     from service.demo.inspections import inspections
     from service.demo.spotcheck import draw_and_teams, route_plans
 
-    return [draw_and_teams, inspections, route_plans]
+    return [draw_and_teams, inspections, route_plans, followup]
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,49 @@ def frame_held(conn, seed: int, houses: int) -> bool:
         "SELECT EXISTS (SELECT 1 FROM draw_house AS d JOIN house AS h ON h.id = d.house_id WHERE h.synthetic)")).scalar())
 
 
+def restored_context(session: Session, note: dict) -> DemoContext:
+    """The context of a demo built earlier, from its note and its rows (firms, reviewers, inspectors)."""
+    from service.demo.spotcheck import USER_PREFIX, DemoContext
+
+    ctx = DemoContext(seed=note["seed"], today=dt.date.fromisoformat(note["today"]),
+                      start=dt.date.fromisoformat(note["start"]), deadline=dt.date.fromisoformat(note["deadline"]),
+                      plan_id=note["plan_id"], draw_id=note["draw_id"], counts=dict(note.get("counts") or {}))  # fmt: skip
+    for r in session.execute(SQL.one("demo_restore_firms"), {"plan_id": ctx.plan_id, "prefix": USER_PREFIX + "%"}):
+        ctx.firms[r.group_name] = r.firm_id
+        if r.reviewer_id is not None:
+            ctx.reviewers[r.firm_id] = r.reviewer_id
+    for r in session.execute(SQL.one("demo_restore_inspectors"), {"plan_id": ctx.plan_id, "prefix": USER_PREFIX + "%"}):
+        ctx.inspectors[r.team_id] = r.account_id
+    return ctx
+
+
+def _catch_up(session: Session, note: dict, started: float) -> DemoSpotcheckReport:
+    """A demo built before a later step existed: run the steps it lacks (in order, in one transaction), so
+    that ``make run`` on an existing database shows what a new one would. Otherwise current."""
+    done = set(note.get("steps") or [])
+    missing = [step for step in steps() if step.__name__ not in done]
+    if not missing:
+        return DemoSpotcheckReport("current", f"draw {note['draw_id']}, built {note['today']}")
+    from service.demo.spotcheck import ACTOR
+
+    ctx = restored_context(session, note)
+    words = [step(session, ctx) for step in missing]
+    note = {**note, "counts": ctx.counts, "steps": [*note.get("steps", []), *(s.__name__ for s in missing)]}
+    session.execute(text("UPDATE dataset SET note = :note WHERE name = :n"),
+                    {"n": DATASET, "note": json.dumps(note, ensure_ascii=False)})  # fmt: skip
+    record(session, ACTOR, "demo_spotcheck_catch_up", "draw", ctx.draw_id,
+           detail={"steps": [s.__name__ for s in missing]})  # fmt: skip
+    session.commit()
+    return DemoSpotcheckReport("built", "caught up: " + "; ".join(words), time.perf_counter() - started)
+
+
 def ensure_demo_spotcheck(engine: Engine, seed: int, today: dt.date | None = None) -> DemoSpotcheckReport:
     """Build the demo spot check unless it is there, or the database holds real houses or no demo frame."""
     started = time.perf_counter()
     with Session(engine) as session:
         note = built(session)
         if note is not None:
-            return DemoSpotcheckReport("current", f"draw {note['draw_id']}, built {note['today']}")
+            return _catch_up(session, note, started)
         if has_real_houses(session.connection()):
             return DemoSpotcheckReport("skipped", "the database holds imported houses")
         if current_spec(session.connection()) is None:
