@@ -38,8 +38,8 @@ def result_class(summary: Mapping, controlled: bool = False) -> str:
 def controlled(form_measures: object, recorded: Iterable[str] = ()) -> bool:
     """Whether control measures are recorded for a house: on the form (``form_measures``, the stored
     ``answers["control_measures"]``: a non-empty list) or afterwards (``recorded``: the measures of its
-    control records, service/followup). The one rule for the maps, the review list and the export; the maps
-    and the review list pass the form's measures only, the export the later records too."""
+    control records, service/followup). The one rule for the maps, the review list and the export, which all
+    pass both."""
     return (isinstance(form_measures, list) and len(form_measures) > 0) or any(True for _ in recorded)
 
 

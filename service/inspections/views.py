@@ -110,9 +110,9 @@ def inspections(session: Session, params: dict, settings: InspectionSettings) ->
     radius = settings.position_radius_m
     out = []
     for r in session.execute(SQL.one("inspections_list"), {**params, "radius": radius}):
-        is_controlled = controlled(r.form_measures)
+        is_controlled = controlled(r.form_measures, r.recorded_measures or ())
         cls = result_class(r.summary or {}, controlled=is_controlled) if r.status != "draft" else None
-        fields = {k: v for k, v in r._mapping.items() if k != "form_measures"}
+        fields = {k: v for k, v in r._mapping.items() if k not in ("form_measures", "recorded_measures")}
         out.append(InspectionListItem(
             **fields, status_label=STATUS_LABELS[r.status], result_class=cls, result_label=RESULT_LABELS.get(cls),
             result_colour=RESULT_COLOURS.get(cls), flags=_flags(r, radius, is_controlled),

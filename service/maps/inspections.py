@@ -5,7 +5,7 @@ scope (units; an inspector: their team). City and county offices, who may not re
 (``draws.read``: the sample stays unknown until the firm arrives), see these too: an inspected house has
 been visited already; nothing about the draw's unvisited houses is in the answer. Results are classed
 once, by ``geo.inspection_results.result_class``; "controlled" by ``geo.inspection_results.controlled``
-from the control measures on the form (``sql/inspection_results.sql``; later control records are not read).
+from the control measures on the form and those recorded afterwards (``sql/inspection_results.sql``).
 
 **Progress.** Per firm of the plan's newest published draw: houses drawn in its units, inspected
 (submitted + approved), approved, the share inspected, and the share expected by today on a straight line
@@ -48,7 +48,7 @@ def inspections_geojson(session: Session, scope: Scope, draw_id: int | None, uni
     counts = dict.fromkeys(RESULT_CLASSES, 0)
     features = []
     for r in rows:
-        code = result_class(r.summary or {}, controlled(r.form_measures))
+        code = result_class(r.summary or {}, controlled(r.form_measures, r.recorded_measures or ()))
         counts[code] += 1
         features.append({
             "type": "Feature", "id": r.id,

@@ -124,3 +124,26 @@ def test_progress_within_the_callers_scope(spotcheck_api, spotcheck_engine):
     assert firms and sum(f["drawn"] for f in firms) == lanzhou
     firm = make_account(spotcheck_engine, "p-firm", "firm", plan_id=1, group="第二组")
     assert [f["group_name"] for f in spotcheck_api.get(PROGRESS, headers=firm.headers).json()["firms"]] == ["第二组"]
+
+
+def test_a_house_at_risk_of_collapse_is_controlled_by_measures_recorded_after_the_visit(spotcheck_api, spotcheck_engine):
+    """The maps and the review list read the control records too (geo.inspection_results.controlled): an
+    inspection whose form holds no measure is "uncontrolled" until a measure is recorded on its case."""
+    with spotcheck_engine.begin() as conn:
+        iid, case = conn.execute(text(
+            "SELECT i.id, c.id FROM inspection AS i JOIN control_case AS c ON c.inspection_id = i.id "
+            "WHERE i.status = 'approved' ORDER BY i.id LIMIT 1")).one()  # fmt: skip
+        conn.execute(text("UPDATE inspection SET answers = answers - 'control_measures' WHERE id = :i"), {"i": iid})
+        conn.execute(text("DELETE FROM control_record WHERE case_id = :c"), {"c": case})
+
+    def classes() -> tuple[str, str]:
+        feature = next(f for f in spotcheck_api.get(URL).json()["features"] if f["id"] == iid)
+        item = next(i for i in spotcheck_api.get("/api/v1/inspections", params={"limit": 1000}).json() if i["id"] == iid)
+        return feature["properties"]["result"], item["result_class"]
+
+    assert classes() == ("collapse_uncontrolled", "collapse_uncontrolled")
+    with spotcheck_engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO control_record (case_id, source, measures, taken_at, responsible, recorded_by_account_id) "
+            "SELECT :c, 'site', ARRAY['seal_and_warn'], now(), '村委会', min(id) FROM account"), {"c": case})  # fmt: skip
+    assert classes() == ("collapse_controlled", "collapse_controlled")
