@@ -18,8 +18,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
-    text,
 )
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.core.models import Base
@@ -44,7 +44,7 @@ class ReportDraft(Base):
     year: Mapped[int] = mapped_column(Integer)
     section: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
-    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    version: Mapped[int] = mapped_column(Integer, server_default=sql("1"))
     edited_by_account_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("account.id"))
     edited_at: Mapped[dt.datetime] = mapped_column(TZ, server_default=func.now())
 
@@ -65,6 +65,6 @@ class ReportExport(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     sha256: Mapped[str] = mapped_column(String(64))
     size_bytes: Mapped[int] = mapped_column(Integer)
-    synthetic: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    synthetic: Mapped[bool] = mapped_column(Boolean, server_default=sql("false"))
     exported_by_account_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("account.id"))
     exported_at: Mapped[dt.datetime] = mapped_column(TZ, server_default=func.now())
