@@ -166,7 +166,10 @@ def save(
     if body.opened is not None and row.opened_at is None:
         row.opened_geom, row.opened_accuracy_m, row.opened_distance_m = opened
         row.opened_at = body.opened_at or body.opened.at or now
-    row.form_version, row.answers = form["version"], body.answers
+    # A draft keeps what was typed (a field hidden by one answer comes back when the answer changes); a
+    # submission stores the answers of relevant fields only (geo.inspection_form.clean).
+    row.form_version = form["version"]
+    row.answers = forms.clean(form, body.answers, reg) if body.submit else body.answers
     row.summary = forms.summary(form, body.answers, reg)
     row.version += 1
     row.last_request_sha256 = sha

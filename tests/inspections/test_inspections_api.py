@@ -122,6 +122,30 @@ def test_submission_needs_the_whole_form_and_photos_then_review(field):
     assert visited["houses_visited"] == 1  # a submission marks the house visited
 
 
+def test_a_draft_keeps_hidden_answers_and_a_submission_drops_them(field):
+    """An answer of a field its other answers hide (``control_note`` without a collapse risk) is kept in a
+    draft, for when the answer changes back, and dropped from the stored submission (forms.clean)."""
+    h = _house(field)
+    answers = valid_answers(h["registry"])
+    assert answers["collapse_risk"] is False  # the field world's first house is at no risk of collapse
+    answers["control_note"] = "误填的管控说明"
+    client = uuid.uuid4()
+    base = {"draw_id": h["draw_id"], "house_id": h["house_id"], "answers": answers}
+    draft = _put(field, "i1", client, {**base, "version": 0}).json()
+    for i in range(4):
+        field.post("i1", f"{API}/{draft['id']}/photos", data={"client_id": str(uuid.uuid4())},
+                   files={"file": (f"{i}.jpg", jpeg_with_exif(), "image/jpeg")})  # fmt: skip
+
+    def stored() -> dict:
+        with field.engine.connect() as conn:
+            return conn.execute(text("SELECT answers FROM inspection WHERE id = :i"), {"i": draft["id"]}).scalar()
+
+    assert stored()["control_note"] == "误填的管控说明"
+    sent = _put(field, "i1", client, {**base, "version": 1, "submit": True})
+    assert sent.status_code == 200, sent.text
+    assert "control_note" not in stored() and stored()["remarks"] == "房主配合检查。"
+
+
 def test_inspectors_reach_only_their_team(field):
     h = _house(field, "乙组")
     r = field.get("i1", f"{API}/houses/{h['draw_id']}/{h['house_id']}")
