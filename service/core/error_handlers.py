@@ -75,8 +75,10 @@ def _describe(error: dict) -> tuple[str, str]:
         zh += f"（不能大于 {ctx.get('le', ctx.get('lt'))}）"
     elif kind in ("literal_error", "enum") and "expected" in ctx:
         zh += f"（可选：{ctx['expected']}）"
-    elif kind in ("string_too_short", "string_too_long") and ("min_length" in ctx or "max_length" in ctx):
-        zh += f"（长度 {ctx.get('min_length', '')}-{ctx.get('max_length', '')}）"
+    elif kind == "string_too_short" and "min_length" in ctx:
+        zh += f"（至少 {ctx['min_length']} 个字符）"
+    elif kind == "string_too_long" and "max_length" in ctx:
+        zh += f"（不能超过 {ctx['max_length']} 个字符）"
     elif kind == "value_error" and isinstance(ctx.get("error"), ValueError):
         reason = str(ctx["error"])  # a validator's own (Chinese) reason, e.g. 结束日期不能早于开始日期
         if any("\u4e00" <= ch <= "\u9fff" for ch in reason):

@@ -245,3 +245,12 @@ def test_redoc_renders_the_operations_offline_under_the_csp(page, live_server):
     assert heading.count() == _operations(page, live_server)
     assert page.get_by_role("heading", name=re.compile("spotcheck")).count() >= 1
     _assert_clean(page, live_server, console, errors)
+
+
+def test_a_length_refusal_names_the_limit_it_broke(client):
+    """A text too long or too short is refused with the one limit pydantic reports, in Chinese."""
+    long = client.post("/api/v1/me/tokens", json={"name": "长" * 101})
+    short = client.post("/api/v1/me/tokens", json={"name": ""})
+    assert long.status_code == short.status_code == 422
+    assert "不能超过 100 个字符" in long.json()["message"] and "-" not in long.json()["message"].split("：")[-1]
+    assert "至少 1 个字符" in short.json()["message"]
