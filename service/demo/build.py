@@ -33,7 +33,7 @@ Step = Callable[[Session, "DemoContext"], str]
 
 def steps() -> list[Step]:
     """The steps, in order; each takes the session and the shared context and says in a few words what it
-    did. A later step (e.g. rectification notices and control cases from the findings) is appended here.
+    did. A new step is appended here; a demo built before it existed runs it at the next start (_catch_up).
     Imported here, not at the top: ``spotcheck serve`` finds a current demo without loading the draws,
     field work, photo and generator modules the steps need."""
     from service.demo.followup import followup
