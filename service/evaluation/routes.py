@@ -12,3 +12,7 @@ router = APIRouter()
 from service.evaluation.dashboard_routes import router as _figures  # noqa: E402
 
 router.include_router(_figures)
+
+from service.evaluation.survey.routes import router as _survey  # noqa: E402
+
+router.include_router(_survey)
