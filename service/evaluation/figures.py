@@ -38,12 +38,14 @@ from sqlalchemy.orm import Session
 
 from service.accounts.deps import Principal
 from service.core.queries import SqlFiles
+from service.draws.coverage import SQL as DRAWS_SQL
 from service.draws.estimates import estimates
 from service.followup.service import today as gansu_today
 
 SQL = SqlFiles("service.evaluation")
 ESTIMATED = {"accurate_share": "record_accurate", "hazard_correct_share": "hazard_correct",
              "paper_rectification_share": "paper_rectification", "missed_per_house": "missed_houses"}  # fmt: skip
+PAPER = "paper_rectification_share"
 
 
 @dataclass(frozen=True)
@@ -137,9 +139,10 @@ def _draw(session: Session, year: int | None) -> tuple[int | None, int | None]:
     return (row.id, row.year) if row else (None, year)
 
 
-def _estimate(row: dict | None) -> Estimate:
+def _estimate(row: dict | None, drawn: int) -> Estimate:
+    """An estimate's row of service.draws.estimates; without one, no value and the domain's ``drawn``."""
     if not row or row.get("estimate") is None:
-        return Estimate(n=int(row["n"]) if row else 0, drawn=int(row["drawn"]) if row else 0)
+        return Estimate(n=int(row["n"]) if row else 0, drawn=int(row["drawn"]) if row else drawn)
     ci = (
         (row["ci_low"], row["ci_high"])
         if row.get("ci_low") is not None and row.get("ci_high") is not None
@@ -149,31 +152,27 @@ def _estimate(row: dict | None) -> Estimate:
 
 
 def _estimates(session: Session, draw_id: int, principal: Principal) -> dict[str, dict[str, dict[str, dict]]]:
-    """{level: {figure: {code: row}}} from service.draws.estimates (real results only, never simulated)."""
+    """{level: {figure: {code: row}}} from service.draws.estimates (real results only, never simulated), and
+    under "done" the sampled houses per unit recorded 已整治 at the draw (数字整治's domain, as it counts them)."""
     est = estimates(session, draw_id, scope=principal.scope)
+    done: dict[str, int] = {}
+    for r in session.execute(DRAWS_SQL.one("estimate_results"), {"d": draw_id}):
+        done[r.unit_code] = done.get(r.unit_code, 0) + (r.recorded_rectification == "done")
     if est["simulated"]:
-        return {"unit": {}, "city": {}}
+        return {"unit": {}, "city": {}, "done": done}
     return {level: {figure: {r["code"]: r for r in est["estimates"][key][level]} for figure, key in ESTIMATED.items()}
-            for level in ("unit", "city")}  # fmt: skip
+            for level in ("unit", "city")} | {"done": done}  # fmt: skip
 
 
 def _review(session: Session, principal: Principal, year: int | None) -> dict:
-    try:
-        from service.evaluation.review.summary import review_scores
-    except ModuleNotFoundError as e:  # the review part is not in the tree yet
-        if not (e.name or "").startswith("service.evaluation.review"):
-            raise
-        return {}
+    from service.evaluation.review.summary import review_scores  # imported when called (the parts load apart)
+
     return review_scores(session, principal, year)
 
 
 def _survey(session: Session, principal: Principal, year: int | None) -> dict:
-    try:
-        from service.evaluation.survey.summary import survey_results
-    except ModuleNotFoundError as e:  # the survey part is not in the tree yet
-        if not (e.name or "").startswith("service.evaluation.survey"):
-            raise
-        return {}
+    from service.evaluation.survey.summary import survey_results
+
     return survey_results(session, principal, year)
 
 
@@ -183,7 +182,9 @@ def _unit(row, est: dict, review, survey) -> UnitFigures:
     return UnitFigures(
         unit_code=code, unit_name=row.unit_name, city_code=row.city_code, city_name=row.city_name or row.city_code,
         group=row.group_name, firm=row.firm, drawn=row.drawn, inspected=row.inspected, approved=row.approved,
-        **{figure: _estimate(est.get("unit", {}).get(figure, {}).get(code)) for figure in ESTIMATED},
+        **{figure: _estimate(est.get("unit", {}).get(figure, {}).get(code),
+                             est.get("done", {}).get(code, 0) if figure == PAPER else row.drawn)
+           for figure in ESTIMATED},
         collapse_risk=row.collapse_risk, notices_issued=row.issued, notices_open=row.open,
         notices_overdue=row.overdue, notices_closed=row.closed,
         review_total=getattr(review, "total", None),
@@ -217,7 +218,9 @@ def _city(code: str, units: list[UnitFigures], est: dict, drawn_units: int) -> C
         **{k: sum(getattr(u, k) for u in units) for k in ("drawn", "inspected", "approved", "collapse_risk",
                                                            "notices_issued", "notices_open", "notices_overdue",
                                                            "notices_closed", "satisfaction_n")},
-        **{figure: _estimate(est.get("city", {}).get(figure, {}).get(code)) for figure in ESTIMATED},
+        **{figure: _estimate(est.get("city", {}).get(figure, {}).get(code),
+                             sum(u.paper_rectification_share.drawn if figure == PAPER else u.drawn for u in units))
+           for figure in ESTIMATED},
         review_total=sum(reviewed) / len(reviewed) if reviewed else None,
         satisfaction_index=_weighted(units, "satisfaction_index"), satisfied_rate=_weighted(units, "satisfied_rate"),
         synthetic=any(u.synthetic for u in units), unit_codes=[u.unit_code for u in units],

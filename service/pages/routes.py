@@ -139,6 +139,12 @@ def review_page() -> HTMLResponse:
     return _html("review.html")
 
 
+@router.get("/evaluation", dependencies=[Depends(page(Permission.EVAL_READ))])
+def evaluation_dashboard_page() -> HTMLResponse:
+    """The leaders' dashboard: every drawn unit's key figures on a map and in tables, per city and county."""
+    return _html("dashboard.html")
+
+
 class AssetFiles(StaticFiles):
     """``web/`` without its pages: scripts, styles, images and vendored libraries; ``*.html`` is 404.
 
