@@ -24,6 +24,7 @@ from sqlalchemy import create_engine, text
 from service.accounts.roles import Permission, allowed
 from service.core import ratelimit
 from tests import filemakers as fm
+from tests.accounts.matrix_dashboard import EXAMPLES_DASHBOARD
 from tests.accounts.matrix_followup import fresh_finding, notice_version, unacknowledged_version
 from tests.accounts.matrix_world import (
     INSPECTION_CLIENT,
@@ -269,6 +270,7 @@ EXAMPLES: dict[tuple[str, str], Callable[[dict, str, dict], Call]] = {
     ("GET", "/docs"): lambda w, n, a: Call(targeted=False),
     ("GET", "/redoc"): lambda w, n, a: Call(targeted=False),
 }
+EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_DASHBOARD.items()})  # noqa: B023
 # Out of scope, these answer 200 with nothing of the target: a tile cut to the scope.
 EMPTY_OUTSIDE = {("GET", "/api/v1/tiles/houses/{z}/{x}/{y}.pbf")}
 
