@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     from service.accounts import cli as accounts
     from service.core import cli as core
     from service.draws import cli as draws
+    from service.evaluation.reports import cli as reports
     from service.fieldwork import cli as field
     from service.frame import cli as frame
     from service.inspections import cli as inspections
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     roads.add_commands(sub, add)
     field.add_commands(sub, add)
     inspections.add_commands(sub, add)
+    reports.add_commands(sub, add)
     accounts.add_commands(sub, add, core.with_session)
     return parser
 

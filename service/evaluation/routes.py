@@ -16,3 +16,7 @@ router.include_router(_figures)
 from service.evaluation.survey.routes import router as _survey  # noqa: E402
 
 router.include_router(_survey)
+
+from service.evaluation.reports.routes import router as _reports  # noqa: E402
+
+router.include_router(_reports)

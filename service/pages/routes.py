@@ -145,6 +145,13 @@ def evaluation_dashboard_page() -> HTMLResponse:
     return _html("dashboard.html")
 
 
+@router.get("/evaluation/report", dependencies=[Depends(page(Permission.EVAL_READ))])
+def evaluation_report_page() -> HTMLResponse:
+    """The evaluation reports: a county's (or the province's) sections drafted from the figures, edited and
+    saved under their version, the .docx downloaded and the final export stored."""
+    return _html("report.html")
+
+
 class AssetFiles(StaticFiles):
     """``web/`` without its pages: scripts, styles, images and vendored libraries; ``*.html`` is 404.
 

@@ -33,6 +33,11 @@ TASKS: dict[Role, list[Link]] = {
     Role.LEADER: [_MAP, _FIELD],
 }
 
+_REPORTS = Link(title="评估报告", href="/evaluation/report",
+                description="县区评估报告和全省汇总报告：由数据生成草稿，编辑后导出定稿（.docx）")
+for _role in (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.FIRM, Role.LEADER):  # who holds evaluation.read
+    TASKS[_role].append(_REPORTS)
+
 
 def tasks_for(role: Role) -> list[Link]:
     """The start page's tasks for a role."""

@@ -25,7 +25,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from service.core.models import Base
 
 TZ = DateTime(timezone=True)
-PROVINCE_TARGET = "province"  # the target of the provincial summary report; a county report's is its unit code
+PROVINCE_TARGET = (
+    "province"  # the target of the provincial summary report; a county report's is its unit code
+)
 _TARGET = "target = 'province' OR target ~ '^[0-9]{6,12}$'"
 
 
