@@ -112,6 +112,7 @@ def all_metadata() -> MetaData:
     import service.audit.models  # noqa: F401
     import service.draws.models  # noqa: F401
     import service.evaluation.reports.models  # noqa: F401
+    import service.evaluation.review.models  # noqa: F401
     import service.evaluation.survey.models  # noqa: F401
     import service.fieldwork.models  # noqa: F401
     import service.followup.models  # noqa: F401

@@ -20,3 +20,7 @@ router.include_router(_survey)
 from service.evaluation.reports.routes import router as _reports  # noqa: E402
 
 router.include_router(_reports)
+
+from service.evaluation.review.routes import router as _review  # noqa: E402
+
+router.include_router(_review)

@@ -126,6 +126,12 @@ def firm_page() -> HTMLResponse:
     return _html("firm.html")
 
 
+@router.get("/evaluation/review", dependencies=[Depends(page(Permission.EVAL_READ))])
+def evaluation_review_page() -> HTMLResponse:
+    """Document review (查阅资料): evidence per item (county), scores (firm), totals compared across counties."""
+    return _html("evaluation-review.html")
+
+
 @router.get("/notices", dependencies=[Depends(page(Permission.FOLLOWUP_READ))])
 def notices_page() -> HTMLResponse:
     """Rectification notices and control alerts: issue, answer, accept or reject, acknowledge (by role)."""

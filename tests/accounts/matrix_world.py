@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from service.audit.trail import Actor
 from tests.accounts.matrix_followup import build_followup
+from tests.accounts.matrix_review import build_review
 from tests.accounts.matrix_reports import build_reports
 from tests.factories import make_account, point_in
 from tests.fieldwork.conftest import FIRST_DAY as TODAY
@@ -74,6 +75,7 @@ def build_world(engine) -> dict:
     _plan_team(engine, team, actor)
     inspection, photo = _inspection_of(engine, draws[0], houses[0], team, accounts["inspector_in"]["id"])
     followup = build_followup(engine, draws[0], UNIT, team, accounts["province"]["id"])
+    followup |= build_review(engine, draws[0], UNIT, accounts["province"]["id"])
     followup |= build_reports(engine, UNIT, accounts["province"]["id"])
     return {**followup, "unit": UNIT, "inspection": inspection, "photo": photo, "firm": firm, "team": team, "plan": plan_id, "published": draws[0], "units_drawn": draws[1], "houses_drawn": draws[2],
             "houses": houses, "survey_code": house[0], "lon": house[1], "lat": house[2], "site": site,
