@@ -14,8 +14,6 @@ const STORE = "spotcheck.route.v1";
 const LINE_COLOURS = ["#1f5fa8", "#0b7a75", "#8a3ffc", "#b35c00"]; // one per vehicle
 const PRIORITIES = ["collapse_risk", "near_school", "normal"]; // the legend's order (labels: the server's)
 // The stop's link to its inspection form, styled here (route.css is the route page's own).
-const INSPECT_LINK = "flex:1 1 100%;min-height:2.75rem;display:flex;align-items:center;justify-content:center;"
-  + "background:#1b7f3b;color:#fff;border-radius:4px;font-weight:bold;text-decoration:none;font-size:1rem";
 const params = new URLSearchParams(location.search);
 const $ = (id) => document.getElementById(id);
 
@@ -183,8 +181,7 @@ function renderStop(v, stop) {
   li.querySelector(".mark").addEventListener("click", (e) => markVisited(v, stop, e.currentTarget));
   if (state.canInspect) { // the form of this house (web/inspect.js), also without signal
     const q = new URLSearchParams({ draw: state.plan.draw_id, house: stop.house_id });
-    li.querySelector(".stop-actions").prepend(el("a", { className: "inspect-link", href: `/route/inspect?${q}`, text: "填写检查表",
-      style: INSPECT_LINK }));
+    li.querySelector(".stop-actions").prepend(el("a", { className: "inspect-link", href: `/route/inspect?${q}`, text: "填写检查表" }));
   }
   return li;
 }

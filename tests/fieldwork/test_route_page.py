@@ -288,6 +288,12 @@ def test_the_route_page_itself_opens_without_signal_and_logout_forgets_the_kept_
         assert _shown(page) == _expected(days)
         assert page.locator(".leaflet-marker-pane .stop-marker").count() == len(_expected(days))
         assert page.evaluate("() => typeof L") == "object"  # Leaflet from the kept shell
+        # The worker's failed fetches reach the context as events of their own, after the page has shown what
+        # the worker served: a loaded machine delivers them late, so wait for them (at most 15 s).
+        for _ in range(60):
+            if {u.path for worker, u, _ in failed if worker} >= SHELL:
+                break
+            page.wait_for_timeout(250)
         assert {f for _, _, f in failed} == {OFFLINE}
         by_worker = {u.path for worker, u, _ in failed if worker}
         by_page = [u.path for worker, u, _ in failed if not worker]
