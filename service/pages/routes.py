@@ -145,6 +145,20 @@ def review_page() -> HTMLResponse:
     return _html("review.html")
 
 
+@router.get("/survey", dependencies=[Public])
+def survey_page() -> HTMLResponse:
+    """The questionnaire on a phone: a resident through a link (``?t=…``, no account), an official or staff
+    member through their account (``?group=official|staff``). Public: the page holds no data; what it shows
+    comes from the link's token or the caller's account through the API."""
+    return _html("survey.html")
+
+
+@router.get("/evaluation/survey", dependencies=[Depends(page(Permission.SURVEY_MANAGE))])
+def survey_admin_page() -> HTMLResponse:
+    """Questionnaires (问卷调查): resident links and QR sheets per county, paper entry, results and open answers."""
+    return _html("survey-admin.html")
+
+
 @router.get("/evaluation", dependencies=[Depends(page(Permission.EVAL_READ))])
 def evaluation_dashboard_page() -> HTMLResponse:
     """The leaders' dashboard: every drawn unit's key figures on a map and in tables, per city and county."""

@@ -14,6 +14,7 @@ from service.audit.trail import Actor
 from tests.accounts.matrix_followup import build_followup
 from tests.accounts.matrix_review import build_review
 from tests.accounts.matrix_reports import build_reports
+from tests.accounts.matrix_survey import build_survey
 from tests.factories import make_account, point_in
 from tests.fieldwork.conftest import FIRST_DAY as TODAY
 from tests.filemakers import jpeg_with_exif
@@ -77,6 +78,7 @@ def build_world(engine) -> dict:
     followup = build_followup(engine, draws[0], UNIT, team, accounts["province"]["id"])
     followup |= build_review(engine, draws[0], UNIT, accounts["province"]["id"])
     followup |= build_reports(engine, UNIT, accounts["province"]["id"])
+    followup |= build_survey(engine, UNIT, accounts["province"]["id"])
     return {**followup, "unit": UNIT, "inspection": inspection, "photo": photo, "firm": firm, "team": team, "plan": plan_id, "published": draws[0], "units_drawn": draws[1], "houses_drawn": draws[2],
             "houses": houses, "survey_code": house[0], "lon": house[1], "lat": house[2], "site": site,
             "batch": batch, "network": network, "accounts": accounts, "spare": spare}  # fmt: skip

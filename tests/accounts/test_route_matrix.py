@@ -28,6 +28,7 @@ from tests.accounts.matrix_dashboard import EXAMPLES_DASHBOARD
 from tests.accounts.matrix_followup import fresh_finding, notice_version, unacknowledged_version
 from tests.accounts.matrix_review import EXAMPLES_REVIEW
 from tests.accounts.matrix_reports import EXAMPLES_REPORTS
+from tests.accounts.matrix_survey import EXAMPLES_SURVEY
 from tests.accounts.matrix_world import (
     INSPECTION_CLIENT,
     PRINCIPALS,
@@ -275,6 +276,7 @@ EXAMPLES: dict[tuple[str, str], Callable[[dict, str, dict], Call]] = {
 EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_DASHBOARD.items()})  # noqa: B023
 EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_REPORTS.items()})
 EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_REVIEW.items()})
+EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_SURVEY.items()})
 # Out of scope, these answer 200 with nothing of the target: a tile cut to the scope.
 EMPTY_OUTSIDE = {("GET", "/api/v1/tiles/houses/{z}/{x}/{y}.pbf")}
 
@@ -303,9 +305,11 @@ def test_every_route_declares_exactly_one_permission_and_has_an_example():
     assert len({(m, p) for m, p, _ in ROUTES}) == len(ROUTES), "two routes answer the same method and path"
 
 
-def test_only_health_login_and_assets_are_public():
+def test_only_health_login_assets_and_resident_links_are_public():
     public = {(m, p) for m, p, r in ROUTES if declared(r.dependant)[0].permission is Permission.PUBLIC}
-    assert public == {("GET", "/healthz"), ("POST", "/api/v1/session"), ("GET", "/login")}
+    survey = {("GET", "/survey"), ("GET", "/api/v1/evaluation/survey/public/{token}"),
+              ("POST", "/api/v1/evaluation/survey/public/{token}")}  # a resident's questionnaire link
+    assert public == {("GET", "/healthz"), ("POST", "/api/v1/session"), ("GET", "/login")} | survey
 
 
 def _is_page(path: str) -> bool:

@@ -143,6 +143,12 @@ def answers(
     return [dict(r) for r in S.responses(session, principal, year, unit, group)]
 
 
+@router.get("/units", summary="The counties a manager may issue links for or type paper answers of")
+def units(principal: Manager, session: SessionDep) -> list[dict]:
+    """The sampling units of the caller's scope (code, name), by city."""
+    return S.units(session, principal)
+
+
 @router.post("/batches", summary="Make a batch of resident links for a county", status_code=201,
              response_model=BatchOut)  # fmt: skip
 def create_batch(request: Request, principal: Manager, session: SessionDep, body: BatchIn) -> BatchOut:

@@ -276,13 +276,17 @@ def submit_paper(session: Session, principal: Principal, body: PaperIn) -> tuple
     return _store(session, principal.actor, row, "该纸质问卷已录入。"), False
 
 
+def units(session: Session, principal: Principal) -> list[dict]:
+    """The sampling units of the caller's scope (code, name)."""
+    return [dict(r) for r in session.execute(SQL.one("my_units"), principal.scope.params()).mappings()]
+
+
 def mine(session: Session, principal: Principal, year: int | None) -> dict:
     """The groups an account already answered in a year, and the units it may answer about."""
     year = year or this_year()
     done = session.query(SurveyResponse.respondent_group).filter_by(account_id=principal.account_id, year=year,
                                                                     channel="account").all()  # fmt: skip
-    units = [dict(r) for r in session.execute(SQL.one("my_units"), principal.scope.params()).mappings()]
-    return {"year": year, "answered": sorted(g for (g,) in done), "units": units}
+    return {"year": year, "answered": sorted(g for (g,) in done), "units": units(session, principal)}
 
 
 def responses(session: Session, principal: Principal, year: int | None, unit: str | None, group: str | None,
