@@ -38,6 +38,11 @@ _REPORTS = Link(title="评估报告", href="/evaluation/report",
 for _role in (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.FIRM, Role.LEADER):  # who holds evaluation.read
     TASKS[_role].append(_REPORTS)
 
+_DOC_REVIEW = Link(title="资料查阅评分", href="/evaluation/review",
+                   description="县区逐项上传佐证材料，第三方机构逐项评分，各县区得分对比")
+for _role in (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.FIRM, Role.LEADER):  # who holds evaluation.read
+    TASKS[_role].append(_DOC_REVIEW)
+
 
 def tasks_for(role: Role) -> list[Link]:
     """The start page's tasks for a role."""

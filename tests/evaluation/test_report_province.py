@@ -29,6 +29,10 @@ def test_the_province_report_has_a_province_map_and_comparison_tables(fu):
         approved = dict(conn.execute(text(
             "SELECT su.name, count(*) FROM inspection AS i JOIN sampling_unit AS su ON su.code = i.unit_code "
             "WHERE i.status = 'approved' GROUP BY su.name")).all())  # fmt: skip
+        sampled = dict(conn.execute(text(
+            "SELECT su.name, count(*) FROM inspection AS i JOIN sampling_unit AS su ON su.code = i.unit_code "
+            "JOIN draw_house AS dh ON dh.draw_id = i.draw_id AND dh.house_id = i.house_id "
+            "WHERE i.status = 'approved' AND dh.role = 'sample' GROUP BY su.name")).all())  # fmt: skip
         overdue = conn.execute(text("SELECT count(*) FROM notice WHERE status NOT IN ('draft', 'closed') "
                                     "AND deadline < (now() AT TIME ZONE 'Asia/Shanghai')::date")).scalar()  # fmt: skip
     r = fu.get("prov", f"{API}/province/document")
@@ -41,13 +45,15 @@ def test_the_province_report_has_a_province_map_and_comparison_tables(fu):
     assert f"共抽取自建房{sum(per_unit.values())}栋，完成入户检查并审核通过{sum(approved.values())}栋" in body
     assert f"逾期{overdue}份" in body
     tables = table_cells(doc)
+    assert sampled.get("城关区") and sampled.get("红古区")
     units = next(t for t in tables if t[0][0] == "县（市、区）")
     rows = {row[0]: row for row in units[1:]}
     assert set(rows) == {"兰州市城关区", "兰州市红古区", "白银市白银区"}
     for name, row in rows.items():
         short = name[3:]
         assert int(row[2]) == per_unit[short] and int(row[3]) == approved[short]
-        assert row[4].endswith("%")  # the estimated record accuracy
+        # the estimated record accuracy: a share where a sampled (not a replacement) house has a result
+        assert row[4].endswith("%") == (sampled.get(short, 0) > 0), (name, row)
     cities = {row[0]: row for row in next(t for t in tables if t[0][0] == "市州")[1:]}
     assert set(cities) == {"兰州市", "白银市"}
     assert int(cities["兰州市"][2]) == per_unit["城关区"] + per_unit["红古区"]
