@@ -37,11 +37,12 @@ def steps() -> list[Step]:
     Imported here, not at the top: ``spotcheck serve`` finds a current demo without loading the draws,
     field work, photo and generator modules the steps need."""
     from service.demo.evaluation_review import evaluation_review
+    from service.demo.evaluation_survey import evaluation_survey
     from service.demo.followup import followup
     from service.demo.inspections import inspections
     from service.demo.spotcheck import draw_and_teams, route_plans
 
-    return [draw_and_teams, inspections, route_plans, followup, evaluation_review]
+    return [draw_and_teams, inspections, route_plans, followup, evaluation_review, evaluation_survey]
 
 
 @dataclass(frozen=True)
