@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from service.cli import main
 from tests.evaluation.report_docx import images, non_blank, read, table_cells, texts
-from tests.evaluation.report_world import report_findings
+from tests.evaluation.report_world import report_findings, review_and_survey
 
 API = "/api/v1/evaluation/reports"
 HEADINGS = [
@@ -22,6 +22,8 @@ HEADINGS = [
 
 def test_the_province_report_has_a_province_map_and_comparison_tables(fu):
     report_findings(fu)
+    scored = review_and_survey(fu, "620102")["review"]
+    total = sum(w * s for _, w, s in scored) / sum(w for _, w, _ in scored)
     with fu.engine.connect() as conn:
         per_unit = dict(conn.execute(text(
             "SELECT su.name, count(*) FROM draw_house AS dh JOIN sampling_unit AS su ON su.code = dh.unit_code "
@@ -60,8 +62,10 @@ def test_the_province_report_has_a_province_map_and_comparison_tables(fu):
     firms = {row[0] for row in next(t for t in tables if t[0][0] == "第三方机构")[1:]}
     assert firms == {"第一组检测公司", "第二组检测公司"}
     assert any(t[0][0] == "指标" for t in tables)  # the province's estimates
+    assert f"已完成资料查阅评分的县区1个，平均得分{total:.1f}分" in body and "已有问卷调查结果的县区1个" in body
+    assert rows["兰州市城关区"][9] == f"{total:.1f}" and rows["兰州市城关区"][10] == "55.0"
     pictures = images(doc)
-    assert len(pictures) >= 2 and all(non_blank(p) for p in pictures)  # the province maps
+    assert len(pictures) >= 3 and all(non_blank(p) for p in pictures)  # the province maps
     assert "图1　全省抽中县（市、区）分布及排查信息准确率" in paras
     # only a province-wide caller gets it; a firm writes county reports of its group only
     assert fu.get("leader", f"{API}/province").status_code == 403  # a city leader (兰州)

@@ -48,8 +48,8 @@ def province_docx(f: Facts, texts: dict[str, str]) -> bytes:
         elif key == "evaluation":
             reviewed = {u.code: getattr(u.review, "total", None) for u in f.units}
             if any(v is not None for v in reviewed.values()):
-                doc.figure(charts.province_map(f.shapes, {k: v / 100 if v is not None else None for k, v in reviewed.items()},
-                                               "抽中县（市、区）资料查阅得分", "资料查阅得分（满分100）"),
-                           "全省抽中县（市、区）资料查阅得分")  # fmt: skip
+                png = charts.province_map(f.shapes, reviewed, "抽中县（市、区）资料查阅得分", "资料查阅得分（满分100）",
+                                          percent=False)  # fmt: skip
+                doc.figure(png, "全省抽中县（市、区）资料查阅得分")
     doc.signature(ISSUER, f.today)
     return doc.bytes()
