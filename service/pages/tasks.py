@@ -43,6 +43,12 @@ _DOC_REVIEW = Link(title="资料查阅评分", href="/evaluation/review",
 for _role in (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.FIRM, Role.LEADER):  # who holds evaluation.read
     TASKS[_role].append(_DOC_REVIEW)
 
+_DASHBOARD = Link(title="评估看板", href="/evaluation",
+                  description="各市州、各抽中县区的关键指标：检查结果、数字整治率、逾期整改通知、资料查阅得分、满意度指数")
+for _role in (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.FIRM):  # who holds evaluation.read
+    TASKS[_role].append(_DASHBOARD)
+TASKS[Role.LEADER].insert(0, _DASHBOARD)  # a leader's first page
+
 
 def tasks_for(role: Role) -> list[Link]:
     """The start page's tasks for a role."""
