@@ -49,6 +49,16 @@ for _role in (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.FIRM):  # who holds ev
     TASKS[_role].append(_DASHBOARD)
 TASKS[Role.LEADER].insert(0, _DASHBOARD)  # a leader's first page
 
+_SURVEY = Link(title="问卷调查", href="/evaluation/survey",
+               description="群众问卷链接和二维码、纸质问卷录入、各县区满意度指数和满意率、开放性意见")
+for _role in (Role.PROVINCE, Role.FIRM, Role.INSPECTOR):  # who holds survey.manage
+    TASKS[_role].append(_SURVEY)
+for _role in (Role.CITY, Role.COUNTY):  # who holds survey.answer: officials and staff answer once a year each
+    TASKS[_role] += [Link(title="填写干部问卷", href="/survey?group=official",
+                          description="以本人账户填写自建房安全专项整治工作满意度问卷（干部卷，每年一次）"),
+                     Link(title="填写工作人员问卷", href="/survey?group=staff",
+                          description="以本人账户填写满意度问卷（一线工作人员卷，每年一次）")]
+
 
 def tasks_for(role: Role) -> list[Link]:
     """The start page's tasks for a role."""
