@@ -127,6 +127,11 @@ async function submit(event) {
 
 async function start() {
   $("form").addEventListener("submit", submit);
+  $("questions").addEventListener("change", () => {
+    if ($("form-message").hidden) return; // once told what is missing, the list follows the answers
+    const { missing } = readForm($("questions"));
+    say($("form-message"), missing.length ? `还有 ${missing.length} 道必答题未作答：${missing.join("；")}` : "");
+  });
   try {
     if (token) await resident();
     else if (group === "official" || group === "staff") await account();

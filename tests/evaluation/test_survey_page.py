@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from service.evaluation.survey.definitions import definition_for
 from tests.evaluation.conftest_survey import YEAR
-from tests.web.checks import assert_clean, logged_in_page, recording
+from tests.web.checks import assert_clean, logged_in_page, recording, save
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN",
          "timezone_id": "Asia/Shanghai", "device_scale_factor": 2}  # fmt: skip
@@ -40,7 +40,7 @@ def _answer_all(page, level: int, touch: bool = True) -> None:
         target.tap() if touch else target.click()
 
 
-def test_a_resident_answers_on_a_phone_once(browser, followup_server):
+def test_a_resident_answers_on_a_phone_once(browser, followup_server, tmp_path):
     base, world, fu = followup_server
     _token(fu.engine)
     context = browser.new_context(**PHONE)
@@ -64,6 +64,7 @@ def test_a_resident_answers_on_a_phone_once(browser, followup_server):
         assert "必答题未作答" in page.locator("#form-message").inner_text()
         _answer_all(page, 4)
         page.locator("fieldset.question.open textarea").first.fill(HOSTILE)
+        save(page.screenshot(), "survey-phone.png", tmp_path)
         page.locator("#submit").tap()
         page.wait_for_selector("body[data-state=done]")
         assert page.locator("#thanks").is_visible() and "感谢您的参与" in page.locator("#thanks").inner_text()
@@ -101,7 +102,7 @@ def test_an_official_answers_through_the_account_once(browser, followup_server):
     assert tuple(row) == ("account", "official", "620102")
 
 
-def test_the_firm_page_shows_results_as_text_makes_links_and_types_paper(browser, followup_server):
+def test_the_firm_page_shows_results_as_text_makes_links_and_types_paper(browser, followup_server, tmp_path):
     base, world, fu = followup_server
     ratings = {i["key"]: 5 for i in definition_for(YEAR)["groups"]["resident"]["items"]}
     with fu.engine.begin() as conn:
@@ -125,6 +126,7 @@ def test_the_firm_page_shows_results_as_text_makes_links_and_types_paper(browser
             "100.0" in row.locator("td.index").inner_text() and row.locator("td").nth(2).inner_text() == "1"
         )
         assert page.locator("#charts svg.chart rect.bar").count() == 4  # S and 满意率: residents and all
+        save(page.screenshot(full_page=True), "survey-admin.png", tmp_path)
         # A batch of links for 红古区
         page.select_option("#batch-unit", "620111")
         page.fill("#batch-size", "3")
