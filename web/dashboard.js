@@ -185,6 +185,12 @@ function drawTable(which) {
       return el("td", { className: [c.num ? "num" : "", c.bad && c.bad(r) ? "bad" : ""].join(" ").trim(), dataset: { key: c.key } },
         ...(Array.isArray(content) ? content : [content]));
     }))));
+  const total = which === "city" ? state.data.total : null; // the scope's total, under the cities, unsorted
+  table.createTFoot().replaceChildren(...(total ? [el("tr", { className: "total", dataset: { code: total.city_code } },
+    ...t.columns.map((c) => {
+      const content = c.cell(total);
+      return el("td", { className: c.num ? "num" : "", dataset: { key: c.key } }, ...(Array.isArray(content) ? content : [content]));
+    }))] : []));
 }
 
 // ---- the page -----------------------------------------------------------------------------------------

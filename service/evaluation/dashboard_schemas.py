@@ -78,3 +78,4 @@ class FiguresOut(BaseModel):
     note: str | None
     units: list[UnitFiguresOut]
     cities: list[CityFiguresOut]
+    total: CityFiguresOut | None = Field(description="全省（或您的辖区）合计：各单元之和，比例为全省一级的加权估计")

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from geo.gansu import PROVINCE_CODE
 from service.accounts.deps import Principal
 from service.core.queries import SqlFiles
 from service.draws.coverage import SQL as DRAWS_SQL
@@ -132,6 +133,7 @@ class Figures:
     cities: list[CityFigures]
     synthetic: bool
     note: str | None = None
+    total: CityFigures | None = None
 
 
 def _draw(session: Session, year: int | None) -> tuple[int | None, int | None]:
@@ -159,9 +161,9 @@ def _estimates(session: Session, draw_id: int, principal: Principal) -> dict[str
     for r in session.execute(DRAWS_SQL.one("estimate_results"), {"d": draw_id}):
         done[r.unit_code] = done.get(r.unit_code, 0) + (r.recorded_rectification == "done")
     if est["simulated"]:
-        return {"unit": {}, "city": {}, "done": done}
+        return {"unit": {}, "city": {}, "province": {}, "done": done}
     return {level: {figure: {r["code"]: r for r in est["estimates"][key][level]} for figure, key in ESTIMATED.items()}
-            for level in ("unit", "city")} | {"done": done}  # fmt: skip
+            for level in ("unit", "city", "province")} | {"done": done}  # fmt: skip
 
 
 def _review(session: Session, principal: Principal, year: int | None) -> dict:
@@ -210,15 +212,22 @@ def _weighted(units: list[UnitFigures], attr: str) -> float | None:
     return sum(v * n for v, n in pairs) / total if total else None
 
 
-def _city(code: str, units: list[UnitFigures], est: dict, drawn_units: int) -> CityFigures:
+def _city(
+    code: str,
+    units: list[UnitFigures],
+    est: dict,
+    drawn_units: int,
+    level: str = "city",
+    name: str | None = None,
+) -> CityFigures:
     reviewed = [u.review_total for u in units if u.review_total is not None]
     return CityFigures(
-        city_code=code, city_name=units[0].city_name, units=len(units), partial=len(units) < drawn_units,
+        city_code=code, city_name=name or units[0].city_name, units=len(units), partial=len(units) < drawn_units,
         groups=sorted({u.group for u in units if u.group}), firms=sorted({u.firm for u in units if u.firm}),
         **{k: sum(getattr(u, k) for u in units) for k in ("drawn", "inspected", "approved", "collapse_risk",
                                                            "notices_issued", "notices_open", "notices_overdue",
                                                            "notices_closed", "satisfaction_n")},
-        **{figure: _estimate(est.get("city", {}).get(figure, {}).get(code),
+        **{figure: _estimate(est.get(level, {}).get(figure, {}).get(code),
                              sum(u.paper_rectification_share.drawn if figure == PAPER else u.drawn for u in units))
            for figure in ESTIMATED},
         review_total=sum(reviewed) / len(reviewed) if reviewed else None,
@@ -250,7 +259,10 @@ def figures(
     cities = [_city(code, us, est, drawn.get(code, len(us))) for code, us in per_city.items()]
     synthetic = any(u.synthetic for u in units)
     note = "合成演示数据（非真实房屋、非真实评分与问卷）。" if synthetic else None
-    return Figures(draw_id, year, day, principal.scope.label, units, cities, synthetic, note)
+    scope = principal.scope
+    total = _city(PROVINCE_CODE, units, est, sum(drawn.values()), "province",
+                  "全省" if scope.everything else f"合计（{scope.label}）") if units else None  # fmt: skip
+    return Figures(draw_id, year, day, scope.label, units, cities, synthetic, note, total)
 
 
 def unit_figures(session: Session, principal: Principal, year: int | None = None,

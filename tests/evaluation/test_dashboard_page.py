@@ -69,7 +69,10 @@ def test_the_map_recolours_and_the_tables_sort(browser, followup_server):
         assert "%" in cell and "n=3" in cell
         # one city, the sum of its two units
         assert _codes(page, "city-table") == ["620100"]
-        assert page.locator("#city-table td[data-key='notices_issued']").inner_text() == "3"
+        assert page.locator("#city-table tbody td[data-key='notices_issued']").inner_text() == "3"
+        total = page.locator("#city-table tfoot tr.total")  # the scope's total, under the cities
+        assert "合计（兰州市）" in total.inner_text()
+        assert total.locator("td[data-key='notices_issued']").inner_text() == "3"
         # the hostile name is text, never markup
         assert HOSTILE in page.locator("#unit-table tr[data-code='620111'] td[data-key='name']").inner_text()
         page.locator("#map path.leaflet-interactive").nth(1).hover()

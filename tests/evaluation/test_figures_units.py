@@ -112,6 +112,23 @@ def test_a_city_is_its_units_combined(fu):
     assert lz["groups"] == ["第一组"] and lz["partial"] is False
 
 
+def test_the_total_is_every_unit_in_scope_combined(fu):
+    findings(fu)
+    got = _get(fu, "prov")
+    total = got["total"]
+    assert total["city_code"] == "620000" and total["city_name"] == "全省" and total["partial"] is False
+    assert total["units"] == 3 and sorted(total["unit_codes"]) == sorted(ALL)
+    for k in ("drawn", "inspected", "approved", "collapse_risk", "notices_issued", "notices_overdue"):
+        assert total[k] == sum(u[k] for u in got["units"]), k
+    value, n = _hajek(fu, ALL, "record_accurate")
+    assert total["accurate_share"]["value"] == pytest.approx(value) and total["accurate_share"]["n"] == n
+    leader = _get(fu, "leader")["total"]  # a city's leader: the total of its city's units
+    assert leader["city_name"] == "合计（兰州市）" and leader["partial"] is True
+    value, _ = _hajek(fu, {"620102", "620111"}, "record_accurate")
+    assert leader["accurate_share"]["value"] == pytest.approx(value)
+    assert leader["notices_issued"] == {c["city_code"]: c for c in got["cities"]}["620100"]["notices_issued"]
+
+
 def test_paper_rectification_is_estimated_in_its_domain(fu):
     findings(fu)
     units = {u["unit_code"]: u for u in _get(fu, "prov")["units"]}
