@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     Numeric,
@@ -78,6 +79,7 @@ class ReviewEvidence(Base):
     """A file the county office sent for an item, stored with its SHA-256 (the name kept as text only)."""
 
     __tablename__ = "review_evidence"
+    __table_args__ = (Index("ix_review_evidence_unit_item", "unit_code", "item_id"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     item_id: Mapped[int] = _item()
@@ -100,6 +102,7 @@ class ReviewScore(Base):
         UniqueConstraint("item_id", "unit_code"),
         CheckConstraint("score >= 0 AND score <= 100", name="score"),
         CheckConstraint("version >= 1", name="version"),
+        Index("ix_review_score_unit", "unit_code"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
