@@ -1,6 +1,6 @@
 """The demo's questionnaires (notice section 二(三)), all labelled synthetic: for every county of the demo's
 draw, a batch of resident links of which about two thirds were answered through the link, and paper
-questionnaires of officials (干部) and staff (工作人员), answered in the year of the demo's clock with the
+questionnaires of officials (干部) and staff (工作人员), answered in the year of the draw's plan with that
 year's definition. Each county has its own leaning (some better liked than others), each group its own
 level (officials rate highest, staff lowest), each respondent a leaning of their own; about a third write an
 open answer drawn from a list of plausible phrases. Reproducible from the demo's seed (the links' tokens
@@ -22,7 +22,7 @@ from service.accounts.scope import EVERYTHING
 from service.evaluation.survey.definitions import definition_for
 from service.evaluation.survey.models import SurveyResponse, SurveyToken
 from service.evaluation.survey.schemas import BatchIn
-from service.evaluation.survey.service import create_batch
+from service.evaluation.survey.service import SQL, create_batch
 
 if TYPE_CHECKING:
     from service.demo.spotcheck import DemoContext
@@ -71,7 +71,7 @@ def _answers(rng: random.Random, d: dict, group: str, level: float) -> dict:
 def evaluation_survey(session: Session, ctx: DemoContext) -> str:
     """Answers of the three groups in every county of the demo's draw (synthetic)."""
     rng = random.Random(f"{ctx.seed}:evaluation-survey")
-    year = ctx.today.year
+    year = session.execute(SQL.one("draw_year"), {"d": ctx.draw_id}).scalar() or ctx.today.year  # the plan's
     d = definition_for(year)
     clerk = _manager(session)
     units = session.execute(text("SELECT unit_code, city_code FROM draw_unit WHERE draw_id = :d ORDER BY unit_code"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -54,6 +55,11 @@ def test_the_demo_step_makes_synthetic_answers_of_every_group_reproducibly(fu):
     assert len(results) == 3 and all(u["synthetic"] for u in results)
     assert all(u["overall"]["n"] >= 10 and 0 < u["overall"]["index"] < 100 for u in results)
     assert all(u["overall"]["index_ci"] and u["overall"]["satisfied_ci"] for u in results)
+    # the dashboard's figures (service/evaluation/figures.py) read the same results through survey_results
+    units = fu.get("prov", "/api/v1/evaluation/figures", params={"level": "county"}).json()["units"]
+    index = {u["unit_code"]: u["overall"]["index"] for u in results}
+    assert {u["unit_code"]: u["satisfaction_index"] for u in units} == pytest.approx(index)
+    assert all(u["synthetic"] and u["satisfaction_n"] >= 10 for u in units)
 
 
 def test_the_page_labels_demo_answers_synthetic(browser, followup_server):
