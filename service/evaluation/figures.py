@@ -27,6 +27,8 @@ city's drawn units with ``w = 1 / (pi_unit * pi_house)``, i.e. the units combine
 plain mean); ``review_total`` the plain mean of its scored units' totals (each county counts once);
 ``satisfaction_index`` and ``satisfied_rate`` the means of its units' values weighted by their respondents
 ``n`` (no interval at city level); ``partial`` when some of the city's drawn units are outside the scope.
+``Figures.total`` combines every unit in scope the same way, with the province-level estimates (全省, or
+合计（scope）for a part of the province).
 """
 
 from __future__ import annotations
