@@ -22,6 +22,7 @@ OUR_TABLES = {
     "inspection_review", "notice_counter", "notice", "notice_step", "notice_evidence", "control_case",
     "control_record", "control_photo",
 }  # fmt: skip
+OUR_TABLES |= {"report_draft", "report_export"}  # the evaluation reports (0021)
 OUR_TABLES |= {"review_checklist", "review_item", "review_evidence", "review_score"}  # document review (0019)
 
 

@@ -28,7 +28,7 @@ def _basic(doc: ReportDoc, f: Facts, u: Unit) -> None:
 def _results(doc: ReportDoc, f: Facts, u: Unit) -> None:
     tables.results_table(doc, u.results, u.name)
     tables.estimates_table(doc, u.estimates, u.name, f.estimate_note)
-    shares = [(k, v) for k, v in u.results.items() if v]
+    shares = [(k, u.results[k]) for k in RESULT_NAMES if u.results.get(k)]  # in the order of precedence
     if shares:
         total = sum(v for _, v in shares)
         png = charts.bars([RESULT_NAMES[k] for k, _ in shares], [v / total for _, v in shares], f"{u.name}入户检查结果构成",
