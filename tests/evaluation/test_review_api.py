@@ -224,3 +224,44 @@ def test_review_scores_contract(fu, year):
         1,
     )
     assert got["620111"].total is None and got["620111"].scored == 0
+
+
+def test_two_first_scores_at_once_one_is_a_conflict_not_a_500(fu, year):
+    import threading
+
+    from sqlalchemy.orm import Session
+
+    from service.accounts.deps import Principal
+    from service.accounts.roles import Role
+    from service.accounts.scope import EVERYTHING
+    from service.core.errors import Conflict
+    from service.evaluation.review.schemas import ScoreIn
+    from service.evaluation.review.service import ensure_checklist, put_score
+
+    a = fu.world["accounts"]["lead"]
+    who = Principal(a["id"], "lead", "lead", "", Role.FIRM, EVERYTHING, via="test")
+    with Session(fu.engine) as setup:
+        ensure_checklist(setup, who.actor, year)
+        setup.commit()
+    outcome = {}
+
+    def second():
+        with Session(fu.engine) as session:
+            try:
+                put_score(session, who, year, "620102", "policy", ScoreIn(score=40, comment="第二个"))
+                session.commit()
+                outcome["b"] = "stored"
+            except Conflict as exc:
+                outcome["b"] = exc
+
+    with Session(fu.engine) as first:
+        put_score(first, who, year, "620102", "policy", ScoreIn(score=90, comment="第一个"))
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(timeout=2)  # blocked on the first's uncommitted row
+        assert thread.is_alive()
+        first.commit()
+    thread.join(timeout=30)
+    assert isinstance(outcome["b"], Conflict) and "请刷新" in outcome["b"].message
+    with fu.engine.connect() as conn:
+        assert conn.execute(text("SELECT score, comment FROM review_score")).one() == (90, "第一个")

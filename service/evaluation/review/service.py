@@ -24,6 +24,7 @@ from functools import cache
 from importlib.resources import files
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.accounts.deps import Principal
@@ -183,7 +184,6 @@ def put_score(
         row = ReviewScore(
             item_id=item.id, unit_code=unit_code, version=1, scored_by_account_id=principal.account_id
         )
-        session.add(row)
     else:
         row.version += 1
     row.score = Decimal(str(round(body.score, 2)))
@@ -191,6 +191,14 @@ def put_score(
     row.synthetic = synthetic
     row.scored_by_account_id = principal.account_id
     row.scored_at = dt.datetime.now(dt.UTC)
+    if row.version == 1:  # a first score: another may be inserting the same one at this moment
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+        except IntegrityError:
+            raise Conflict("该项刚刚已由他人首次评分，请刷新后再提交。您填写的内容仍保留在页面上。",
+                           "The item was scored by someone else meanwhile.") from None  # fmt: skip
     session.flush()
     record(session, principal.actor, "review_score", "review_score", row.id,
            detail={"year": year, "unit_code": unit_code, "item": key, "before": before,
