@@ -44,14 +44,18 @@ def test_firm_edits_meets_a_conflict_and_downloads(browser, followup_server, tmp
         card.locator("textarea").fill("我的第二版：保留我输入的文字。")
         card.locator("button.save").click()
         page.wait_for_selector("li.section[data-key=basic] .conflict:not([hidden])")
-        assert card.locator("textarea").input_value() == "我的第二版：保留我输入的文字。"  # 409 keeps the typed text
+        assert (
+            card.locator("textarea").input_value() == "我的第二版：保留我输入的文字。"
+        )  # 409 keeps the typed text
         assert HOSTILE in card.locator(".conflict").inner_text()  # shown as text
         assert page.evaluate("window.pwned") is None
         assert "已被他人修改" in page.locator("#message").inner_text()
         card.locator("button.save").click()  # saved over the version now read
         page.wait_for_selector("#message[data-kind=ok]")
         with fu.engine.connect() as conn:
-            stored = conn.execute(text("SELECT text, version FROM report_draft WHERE section = 'basic'")).one()
+            stored = conn.execute(
+                text("SELECT text, version FROM report_draft WHERE section = 'basic'")
+            ).one()
         assert stored == ("我的第二版：保留我输入的文字。", 3)
         with page.expect_download() as info:
             page.locator("#download").click()
@@ -70,7 +74,9 @@ def test_the_county_office_reads_its_report(browser, followup_server):
     with logged_in_page(browser, base, world["accounts"]["county"], **DESKTOP) as page:
         page.goto(base + "/evaluation/report")
         page.wait_for_selector(READY)
-        assert [o for o in page.locator("#target option").all_inner_texts()] == ["兰州市城关区（第一组检测公司）"]
+        assert [o for o in page.locator("#target option").all_inner_texts()] == [
+            "兰州市城关区（第一组检测公司）"
+        ]
         assert page.locator("li.section").count() == 9
         assert page.locator("li.section textarea[disabled]").count() == 9
         assert page.locator("button.save").count() == 0 and not page.locator("#export").is_visible()

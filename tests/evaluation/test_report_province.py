@@ -62,7 +62,9 @@ def test_the_province_report_has_a_province_map_and_comparison_tables(fu):
     firms = {row[0] for row in next(t for t in tables if t[0][0] == "第三方机构")[1:]}
     assert firms == {"第一组检测公司", "第二组检测公司"}
     assert any(t[0][0] == "指标" for t in tables)  # the province's estimates
-    assert f"已完成资料查阅评分的县区1个，平均得分{total:.1f}分" in body and "已有问卷调查结果的县区1个" in body
+    assert (
+        f"已完成资料查阅评分的县区1个，平均得分{total:.1f}分" in body and "已有问卷调查结果的县区1个" in body
+    )
     assert rows["兰州市城关区"][9] == f"{total:.1f}" and rows["兰州市城关区"][10] == "55.0"
     pictures = images(doc)
     assert len(pictures) >= 3 and all(non_blank(p) for p in pictures)  # the province maps
