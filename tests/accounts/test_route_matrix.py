@@ -276,7 +276,7 @@ EXAMPLES: dict[tuple[str, str], Callable[[dict, str, dict], Call]] = {
 EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_DASHBOARD.items()})  # noqa: B023
 EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_REPORTS.items()})
 EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_REVIEW.items()})
-EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_SURVEY.items()})
+EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_SURVEY.items()})  # noqa: B023
 # Out of scope, these answer 200 with nothing of the target: a tile cut to the scope.
 EMPTY_OUTSIDE = {("GET", "/api/v1/tiles/houses/{z}/{x}/{y}.pbf")}
 
