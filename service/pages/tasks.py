@@ -24,40 +24,30 @@ _ANSWERS = Link(title="整改通知与整改进展", href="/notices",
                 description="本县区收到的整改通知单，报送整改进展和佐证材料；倒塌风险管控")
 _IMPORTS = Link(title="数据导入", href="/docs#/imports", description="导入房屋排查数据、敏感场所、乡镇边界")
 
-TASKS: dict[Role, list[Link]] = {
-    Role.PROVINCE: [_DRAWS, _COVERAGE, _FIELD, _REVIEW, _IMPORTS, _ACCOUNTS, _AUDIT, _MAP],
-    Role.CITY: [_NOTICES, _MAP],
-    Role.COUNTY: [_ANSWERS, _MAP],
-    Role.FIRM: [_FIELD, _REVIEW, _DRAWS, _COVERAGE, _MAP],
-    Role.INSPECTOR: [_ROUTE, _MAP],
-    Role.LEADER: [_MAP, _FIELD],
-}
-
 _REPORTS = Link(title="评估报告", href="/evaluation/report",
                 description="县区评估报告和全省汇总报告：由数据生成草稿，编辑后导出定稿（.docx）")
-for _role in (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.FIRM, Role.LEADER):  # who holds evaluation.read
-    TASKS[_role].append(_REPORTS)
-
 _DOC_REVIEW = Link(title="资料查阅评分", href="/evaluation/review",
                    description="县区逐项上传佐证材料，第三方机构逐项评分，各县区得分对比")
-for _role in (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.FIRM, Role.LEADER):  # who holds evaluation.read
-    TASKS[_role].append(_DOC_REVIEW)
-
 _DASHBOARD = Link(title="评估看板", href="/evaluation",
                   description="各市州、各抽中县区的关键指标：检查结果、数字整治率、逾期整改通知、资料查阅得分、满意度指数")
-for _role in (Role.PROVINCE, Role.CITY, Role.COUNTY, Role.FIRM):  # who holds evaluation.read
-    TASKS[_role].append(_DASHBOARD)
-TASKS[Role.LEADER].insert(0, _DASHBOARD)  # a leader's first page
-
 _SURVEY = Link(title="问卷调查", href="/evaluation/survey",
                description="群众问卷链接和二维码、纸质问卷录入、各县区满意度指数和满意率、开放性意见")
-for _role in (Role.PROVINCE, Role.FIRM, Role.INSPECTOR):  # who holds survey.manage
-    TASKS[_role].append(_SURVEY)
-for _role in (Role.CITY, Role.COUNTY):  # who holds survey.answer: officials and staff answer once a year each
-    TASKS[_role] += [Link(title="填写干部问卷", href="/survey?group=official",
-                          description="以本人账户填写自建房安全专项整治工作满意度问卷（干部卷，每年一次）"),
-                     Link(title="填写工作人员问卷", href="/survey?group=staff",
-                          description="以本人账户填写满意度问卷（一线工作人员卷，每年一次）")]
+_OFFICIAL = Link(title="填写干部问卷", href="/survey?group=official",
+                 description="以本人账户填写自建房安全专项整治工作满意度问卷（干部卷，每年一次）")
+_STAFF = Link(title="填写工作人员问卷", href="/survey?group=staff",
+              description="以本人账户填写满意度问卷（一线工作人员卷，每年一次）")
+
+# Each role's tasks, most used first; the evaluation's pages for who holds evaluation.read, the survey's
+# for who holds survey.manage (links, paper) or survey.answer (officials and staff answer once a year).
+TASKS: dict[Role, list[Link]] = {
+    Role.PROVINCE: [_DRAWS, _COVERAGE, _FIELD, _REVIEW, _IMPORTS, _ACCOUNTS, _AUDIT, _MAP,
+                    _DASHBOARD, _DOC_REVIEW, _SURVEY, _REPORTS],
+    Role.CITY: [_NOTICES, _MAP, _DASHBOARD, _DOC_REVIEW, _REPORTS, _OFFICIAL, _STAFF],
+    Role.COUNTY: [_ANSWERS, _MAP, _DOC_REVIEW, _DASHBOARD, _REPORTS, _OFFICIAL, _STAFF],
+    Role.FIRM: [_FIELD, _REVIEW, _DRAWS, _COVERAGE, _MAP, _DOC_REVIEW, _SURVEY, _REPORTS, _DASHBOARD],
+    Role.INSPECTOR: [_ROUTE, _MAP, _SURVEY],
+    Role.LEADER: [_DASHBOARD, _MAP, _FIELD, _REPORTS, _DOC_REVIEW],
+}  # fmt: skip
 
 
 def tasks_for(role: Role) -> list[Link]:

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from service.audit.trail import Actor
 from tests.accounts.matrix_followup import build_followup
-from tests.accounts.matrix_review import build_review
 from tests.accounts.matrix_reports import build_reports
+from tests.accounts.matrix_review import build_review
 from tests.accounts.matrix_survey import build_survey
 from tests.factories import make_account, point_in
 from tests.fieldwork.conftest import FIRST_DAY as TODAY

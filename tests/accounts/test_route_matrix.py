@@ -26,8 +26,8 @@ from service.core import ratelimit
 from tests import filemakers as fm
 from tests.accounts.matrix_dashboard import EXAMPLES_DASHBOARD
 from tests.accounts.matrix_followup import fresh_finding, notice_version, unacknowledged_version
-from tests.accounts.matrix_review import EXAMPLES_REVIEW
 from tests.accounts.matrix_reports import EXAMPLES_REPORTS
+from tests.accounts.matrix_review import EXAMPLES_REVIEW
 from tests.accounts.matrix_survey import EXAMPLES_SURVEY
 from tests.accounts.matrix_world import (
     INSPECTION_CLIENT,
@@ -274,8 +274,8 @@ EXAMPLES: dict[tuple[str, str], Callable[[dict, str, dict], Call]] = {
     ("GET", "/redoc"): lambda w, n, a: Call(targeted=False),
 }
 EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_DASHBOARD.items()})  # noqa: B023
-EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_REPORTS.items()})
-EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_REVIEW.items()})
+EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_REPORTS.items()})  # noqa: B023
+EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_REVIEW.items()})  # noqa: B023
 EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_SURVEY.items()})  # noqa: B023
 # Out of scope, these answer 200 with nothing of the target: a tile cut to the scope.
 EMPTY_OUTSIDE = {("GET", "/api/v1/tiles/houses/{z}/{x}/{y}.pbf")}

@@ -6,9 +6,9 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import expect
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from playwright.sync_api import expect
 
 from service.core.app import create_app
 from service.core.docs import install_docs

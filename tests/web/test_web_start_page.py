@@ -33,13 +33,15 @@ def test_start_page_shows_the_provincial_office_and_its_tasks(page, live_server,
     assert_rendered(page, shot)
 
 
-def test_start_page_of_a_leader_lists_the_map_and_the_field_work(anon_page, live_server, accounts, tmp_path):
+def test_start_page_of_a_leader_lists_the_dashboard_the_map_and_the_field_work(anon_page, live_server, accounts, tmp_path):
     leader = accounts("leader-a", "leader", name="李领导")
     login(anon_page, live_server, leader)
     assert anon_page.locator("#who-role").inner_text() == "领导"
     assert anon_page.locator("#who-scope").inner_text() == "全省"
-    assert anon_page.locator(".tasks .task-title").all_inner_texts() == ["隐患分布图", "检查组与路线"]
-    assert [a.get_attribute("href") for a in anon_page.locator(".tasks a").all()] == ["/map", "/firm"]
+    assert anon_page.locator(".tasks .task-title").all_inner_texts() == [
+        "评估看板", "隐患分布图", "检查组与路线", "评估报告", "资料查阅评分"]  # fmt: skip
+    assert [a.get_attribute("href") for a in anon_page.locator(".tasks a").all()] == [
+        "/evaluation", "/map", "/firm", "/evaluation/report", "/evaluation/review"]  # fmt: skip
     assert_clean(anon_page, live_server)
     save(anon_page.screenshot(full_page=True), "start-leader.png", tmp_path)
 
