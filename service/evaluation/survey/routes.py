@@ -32,7 +32,7 @@ from service.evaluation.survey.schemas import (
     PaperIn,
     PublicForm,
     ResponseItem,
-    TokenOut,
+    SurveyTokenOut,
     UnitCode,
     Year,
 )
@@ -171,7 +171,7 @@ def batches(
 
 def _batch(request: Request, session, principal, batch_id: int) -> BatchOut:
     row, tokens = S.one_batch(session, principal, batch_id)
-    links = [TokenOut(token=t["token"], url=_url(request, t["token"]), answered=t["answered"], revoked=t["revoked"])
+    links = [SurveyTokenOut(token=t["token"], url=_url(request, t["token"]), answered=t["answered"], revoked=t["revoked"])
              for t in tokens]  # fmt: skip
     return BatchOut(**row, tokens=links)
 

@@ -72,7 +72,7 @@ class AnswerOut(BaseModel):
     message: str
 
 
-class TokenOut(BaseModel):
+class SurveyTokenOut(BaseModel):
     """One resident link of a batch."""
 
     token: str
@@ -93,7 +93,7 @@ class BatchOut(BaseModel):
     answered: int
     synthetic: bool
     created_at: dt.datetime
-    tokens: list[TokenOut] | None = None
+    tokens: list[SurveyTokenOut] | None = None
 
 
 class PublicForm(BaseModel):
