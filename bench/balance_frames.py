@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -115,14 +115,17 @@ def _sample_cell(rng, poly, tree: cKDTree, t: int, centre: np.ndarray, sd: float
 
 
 def _uniform_cell(rng, poly, tree: cKDTree, t: int, centre: np.ndarray, m: int) -> np.ndarray:
+    """``m`` points uniform in township ``t``'s cell (rejection from a square holding the whole unit)."""
+    if m <= 0:
+        return np.zeros((0, 2))
+    x0, y0, x1, y1 = poly.bounds
     got: list[np.ndarray] = []
-    have, scale = 0, 2000.0
+    have = 0
     while have < m:
-        cand = centre + rng.uniform(-scale, scale, size=(256, 2))
+        cand = np.column_stack([rng.uniform(x0, x1, 4096), rng.uniform(y0, y1, 4096)])
         ok = _inside(poly, cand) & (tree.query(cand)[1] == t)
         got.append(cand[ok])
         have += int(ok.sum())
-        scale *= 1.3
     return np.concatenate(got)[:m]
 
 
@@ -147,7 +150,7 @@ def make_frame(recipe: FrameRecipe) -> pd.DataFrame:
     seat_flag: list[np.ndarray] = []
     for t in range(t_n):
         k = 1 + int(rng.poisson(recipe.villages))
-        vc = [centres[t]] + [_uniform_cell(rng, poly, tree, t, centres[t], 1)[0] for _ in range(k - 1)]
+        vc = np.concatenate([centres[t][None], _uniform_cell(rng, poly, tree, t, centres[t], k - 1)])
         vw = rng.lognormal(0.0, 1.0, size=k)
         vw[0] = 3.0 * max(vw[0], np.median(vw))
         per_v = rng.multinomial(int(per_t[t]), vw / vw.sum())
@@ -183,9 +186,19 @@ def make_frame(recipe: FrameRecipe) -> pd.DataFrame:
     )
 
 
-def frames(names: tuple[str, ...] | None = None) -> list[tuple[FrameRecipe, pd.DataFrame]]:
-    """The benchmark frames (all of ``RECIPES``, or those named)."""
-    return [(r, make_frame(r)) for r in RECIPES if names is None or r.name in names]
+def frames(names: tuple[str, ...] | None = None, offset: int = 0) -> list[tuple[FrameRecipe, pd.DataFrame]]:
+    """The benchmark frames: ``RECIPES`` then the Gansu ones (all, or those named).
+
+    ``offset`` shifts every recipe's seed (the Gansu generator's too): other frames of the same kinds, to
+    check that a design tuned on the default frames holds on fresh ones.
+    """
+    out = []
+    for r in RECIPES:
+        if names is None or r.name in names:
+            r = replace(r, seed=r.seed + offset) if offset else r
+            out.append((r, make_frame(r)))
+    wanted = [g for g in GANSU if names is None or g[0] in names]
+    return out + (gansu_frames(wanted, offset) if wanted else [])
 
 
 def describe(recipe: FrameRecipe, frame: pd.DataFrame) -> str:
@@ -198,6 +211,63 @@ def describe(recipe: FrameRecipe, frame: pd.DataFrame) -> str:
         f"({frame['commercial'].mean():.0%}) extent {ext[0]:.0f} x {ext[1]:.0f} km; n={recipe.n} "
         f"cmin={recipe.commercial_min} — {recipe.label}"
     )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Frames from the project's synthetic Gansu generator (real county polygons and township lists)
+
+GANSU: tuple[tuple[str, str, int], ...] = (
+    ("gansu_longxi", "621122", 20_000),  # 陇西县, 17 townships: T < n
+    ("gansu_chengguan", "620102", 30_000),  # 兰州城关区, 28 streets: T > n
+)
+
+
+def gansu_frame(county_code: str, houses: int, seed: int = 20241021) -> pd.DataFrame:
+    """The hazardous houses (open hazard record) of one real county from ``geo.synthetic``, in metres.
+
+    ``houses`` houses are generated in the county; about 10 % are hazardous. Commercial is
+    ``UseClass.is_commercial`` (commercial or mixed use), x, y the county's Gauss-Krueger zone.
+    """
+    from pyproj import Transformer
+
+    from geo.crs import CGCS2000, gauss_kruger_epsg
+    from geo.enums import UseClass
+    from geo.synthetic import FrameSpec, generate_frame, load_gansu_inputs
+
+    counties, townships = load_gansu_inputs()
+    syn = generate_frame(
+        counties[counties["code"] == county_code],
+        townships[townships["county_code"] == county_code],
+        FrameSpec(seed=seed, houses=houses),
+    )
+    rec = syn.hazard_records
+    open_codes = set(rec.loc[rec["closed_on"].isna(), "survey_code"])
+    h = syn.houses[syn.houses["survey_code"].isin(open_codes)].reset_index(drop=True)
+    epsg = gauss_kruger_epsg(float(h["lon"].mean()))
+    x, y = Transformer.from_crs(CGCS2000, epsg, always_xy=True).transform(
+        h["lon"].to_numpy(), h["lat"].to_numpy()
+    )
+    commercial = np.array([UseClass(u).is_commercial for u in h["use_class"]], dtype=bool)
+    return pd.DataFrame(
+        {
+            "house_id": np.arange(1, len(h) + 1, dtype=np.int64),
+            "township_code": h["township_code"].astype(str).to_numpy(),
+            "commercial": commercial,
+            "x": np.asarray(x, dtype=float),
+            "y": np.asarray(y, dtype=float),
+        }
+    )
+
+
+def gansu_frames(which=GANSU, offset: int = 0) -> list[tuple[FrameRecipe, pd.DataFrame]]:
+    """The Gansu synthetic frames with recipes describing them (n=20, cmin=12)."""
+    out = []
+    for name, code, houses in which:
+        fr = gansu_frame(code, houses, 20241021 + offset)
+        recipe = FrameRecipe(name, code, int(code), 0.0, int(fr["township_code"].nunique()), len(fr),
+                             int(fr["commercial"].sum()), label=f"geo.synthetic county {code}")  # fmt: skip
+        out.append((recipe, fr))
+    return out
 
 
 if __name__ == "__main__":

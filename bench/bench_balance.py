@@ -3,7 +3,8 @@
 Run: .venv/bin/python bench/bench_balance.py [--draws 200] [--frames rural,urban] [--strict]
 
 Frames: bench/balance_frames.py (rural county T=12 < n, urban district T=35 > n, a unit with C=8 < cmin,
-a typical county). Designs: the peers of bench/peers.py (SRS, stratified SRS, stratified GRTS, LPM2 per
+a typical county, and two real counties from geo.synthetic: 陇西县 T=17, 兰州城关区 T=28); ``--offset k``
+makes fresh frames of the same kinds (other seeds), to check a design tuned on the default ones. Designs: the peers of bench/peers.py (SRS, stratified SRS, stratified GRTS, LPM2 per
 commercial stratum, LPM2 without the quota) and the project's ``geo.draw.draw_houses`` (the default
 version, and ``version="spotcheck-draw/1"`` too when the keyword exists), all on the same frames, in the
 same run, with fixed seeds (the project's draw seed is ``balance-bench|<frame>|<r>``, a peer's generator is
@@ -16,7 +17,8 @@ Per design and frame, over R draws:
 - cover: share of draws covering ``min(n, T)`` distinct townships; ``towns``: mean distinct townships;
 - Pielou: mean of ``geo.coverage.spatial_balance`` (spsurvey's Pielou metric, 0 = perfect) over the whole
   unit frame, each design with its own inclusion probabilities, with its standard error;
-- ratio: mean Pielou / mean Pielou of LPM2 per stratum (target for the project's design: <= 0.90);
+- ratio: mean Pielou / mean Pielou of LPM2 per stratum (target for the project's design: <= 0.90), with its
+  standard error (delta method, the two designs' draws being independent);
 - ms: wall time per draw (the draw only, not the metrics).
 
 Targets, for the project's default design on every frame: quota 100 %, cover 100 %, ratio <= 0.90.
@@ -60,6 +62,7 @@ class Result:
     pielou_se: float
     ms: float
     ratio: float = float("nan")
+    ratio_se: float = float("nan")
 
 
 def _has_version_keyword() -> bool:
@@ -136,22 +139,26 @@ def bench_frame(recipe: FrameRecipe, frame: pd.DataFrame, draws: int) -> list[Re
         results.append(measure(name, run, recipe, frame, prep, draws))
     for label, kwargs in project_designs():
         results.append(measure(label, _project_runner(recipe, frame, kwargs), recipe, frame, prep, draws))
-    ref = next(r for r in results if r.design == REFERENCE).pielou
+    ref = next(r for r in results if r.design == REFERENCE)
     for r in results:
-        r.ratio = r.pielou / ref
+        r.ratio = r.pielou / ref.pielou
+        # Independent draws: delta method on the ratio of two means.
+        r.ratio_se = (
+            0.0 if r is ref else r.ratio * float(np.hypot(r.pielou_se / r.pielou, ref.pielou_se / ref.pielou))
+        )
     return results
 
 
 def table(results: list[Result]) -> str:
     """The figures of one frame as a Markdown table."""
     lines = [
-        "| design | quota | >=min | cover | towns | Pielou (se) | ratio | ms/draw |",
+        "| design | quota | >=min | cover | towns | Pielou (se) | ratio (se) | ms/draw |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r.design} | {r.quota:.0%} | {r.at_least_min:.0%} | {r.cover:.0%} | {r.towns:.2f} | "
-            f"{r.pielou:.4f} ({r.pielou_se:.4f}) | {r.ratio:.2f} | {r.ms:.1f} |"
+            f"{r.pielou:.4f} ({r.pielou_se:.4f}) | {r.ratio:.3f} ({r.ratio_se:.3f}) | {r.ms:.1f} |"
         )
     return "\n".join(lines)
 
@@ -161,15 +168,21 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--draws", type=int, default=200)
     ap.add_argument("--frames", default="", help="comma-separated frame names (default: all)")
+    ap.add_argument(
+        "--offset", type=int, default=0, help="shift the frame seeds: fresh frames of the same kinds"
+    )
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
     args = ap.parse_args(argv)
     names = tuple(s for s in args.frames.split(",") if s) or None
     t0 = time.perf_counter()
     version = getattr(algo, "ALGORITHM_VERSION", "?")
-    print(f"geo.draw ALGORITHM_VERSION={version}; version= keyword: {_has_version_keyword()}; R={args.draws}")
+    print(
+        f"geo.draw ALGORITHM_VERSION={version}; version= keyword: {_has_version_keyword()}; R={args.draws}; "
+        f"frame seed offset {args.offset}"
+    )
     main_label = project_designs()[0][0]
     per_frame: dict[str, Result] = {}
-    for recipe, frame in frames(names):
+    for recipe, frame in frames(names, args.offset):
         print(f"\n### {describe(recipe, frame)}")
         prep_c = Prepared(
             np.zeros((len(frame), 2)), frame["commercial"].to_numpy(), recipe.n, recipe.commercial_min
