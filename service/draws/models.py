@@ -40,6 +40,27 @@ class SamplingPlan(Base):
     spec_sha256: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_by: Mapped[str | None] = mapped_column(Text)  # since migration 0022; older plans: unknown
+    created_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+
+
+class SeedCommitment(Base):
+    """Where a plan's seed will come from, fixed before the draw (server time, by an account): append-only
+    (migration 0022 sets ``fixed_at`` by trigger and takes UPDATE and DELETE from the service's role)."""
+
+    __tablename__ = "seed_commitment"
+    __table_args__ = (
+        CheckConstraint("length(btrim(source)) BETWEEN 4 AND 500", name="source"),
+        Index("ix_seed_commitment_plan_id", "plan_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("sampling_plan.id"))
+    source: Mapped[str] = mapped_column(Text)
+    public_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    fixed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    account_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("account.id"))
+    actor: Mapped[str] = mapped_column(Text)
 
 
 class Draw(Base):
@@ -49,6 +70,9 @@ class Draw(Base):
     __table_args__ = (
         CheckConstraint("status IN ('units_drawn', 'houses_drawn', 'published')", name="status"),
         CheckConstraint("status <> 'published' OR result_digest IS NOT NULL", name="published_has_digest"),
+        # One draw per seed commitment (migration 0022).
+        Index("ux_draw_seed_commitment", "seed_commitment_id", unique=True,
+              postgresql_where=text("seed_commitment_id IS NOT NULL")),  # fmt: skip
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -63,6 +87,7 @@ class Draw(Base):
     created_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    seed_commitment_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("seed_commitment.id"))
 
 
 class DrawUnit(Base):

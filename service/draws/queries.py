@@ -15,7 +15,8 @@ from service.accounts.scope import Scope
 from service.core.errors import NotFound
 from service.core.queries import SqlFiles
 from service.draws.models import Draw
-from service.draws.service import DRAW_STATUS, get_draw
+from service.draws.seeds import seed_record
+from service.draws.service import DRAW_STATUS, REPLACEMENT_REASONS, get_draw
 
 SQL = SqlFiles("service.draws")
 _HOUSES_OF_UNITS = text(
@@ -60,7 +61,8 @@ def summary(session: Session, scope: Scope, draw_id: int) -> dict:
         "id": draw.id, "plan_id": draw.plan_id, "seed": draw.seed, "algorithm_version": draw.algorithm_version,
         "status": draw.status, "status_label": DRAW_STATUS[draw.status], "frame_digest": draw.frame_digest,
         "frame_size": draw.frame_size, "result_digest": draw.result_digest, "created_by": draw.created_by,
-        "created_at": draw.created_at, "published_at": draw.published_at,
+        "created_at": draw.created_at, "published_at": draw.published_at, **seed_record(session, draw),
+        "replacement_reasons": REPLACEMENT_REASONS,
         "units": [dict(u) for u in units], "events": [dict(e) for e in events],
     }  # fmt: skip
 

@@ -17,6 +17,7 @@ from service.core.db import SessionDep
 from service.core.ratelimit import limit
 from service.core.settings import SettingsDep
 from service.draws import export as draw_export
+from service.draws.plans import get_plan
 from service.draws.queries import draw_unit_map, draws_list, summary, visible_draw
 from service.draws.schemas import (
     CoverageOut,
@@ -29,6 +30,7 @@ from service.draws.schemas import (
     ReplacementOut,
     VerificationOut,
 )
+from service.draws.seeds import commitment_for_draw
 from service.draws.service import publish, run_county_draw, run_house_draws, use_replacement, verify
 
 router = APIRouter(prefix="/api/v1", tags=["draws"])
@@ -47,15 +49,24 @@ def draws(principal: DrawsReader, session: SessionDep) -> list[dict]:
 
 @router.post("/draws", summary="Run the county draw of a plan", status_code=201, response_model=DrawOut)
 def create(principal: Permit(Permission.DRAW), session: SessionDep, body: DrawIn) -> dict:
-    """Draw the plan's units (or take its fixed units) with the given seed."""
+    """Draw the plan's units (or take its fixed units) with the given seed. With ``seed_commitment_id`` the
+    draw names the plan's commitment the seed was read from (fixed before now, its value public, unused);
+    without one the draw is recorded as 未事先公布种子来源 (see service/draws/seeds.py)."""
+    commitment = None
+    if body.seed_commitment_id is not None:
+        get_plan(session, body.plan_id)  # 404 for an unknown plan before anything about its commitments
+        commitment = commitment_for_draw(session, body.plan_id, body.seed_commitment_id)
     draw = run_county_draw(session, body.plan_id, body.seed, principal.actor)
+    if commitment is not None:
+        draw.seed_commitment_id = commitment.id
+        session.flush()
     record(
         session,
         principal.actor,
         "draw_units",
         "draw",
         draw.id,
-        detail={"plan_id": body.plan_id, "seed": body.seed},
+        detail={"plan_id": body.plan_id, "seed": body.seed, "seed_commitment_id": body.seed_commitment_id},
     )
     session.commit()
     return summary(session, principal.scope, draw.id)

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from service.draws.service import REPLACEMENT_REASONS
 
@@ -22,6 +22,47 @@ class DrawIn(BaseModel):
         max_length=500,
         description="Public value fixed in advance, e.g. a lottery result and date",
     )
+    seed_commitment_id: int | None = Field(
+        default=None, ge=1, le=2**63 - 1,
+        description="The seed commitment of the plan the seed is read from (fixed before the draw); optional",
+    )
+
+
+class SeedCommitmentIn(BaseModel):
+    """Where a plan's seed will come from, said before the draw."""
+
+    source: str = Field(min_length=4, max_length=500,
+                        description="e.g. 中国福利彩票双色球第2024123期开奖号码，2024-10-21 开奖")  # fmt: skip
+    public_at: dt.datetime | None = Field(
+        default=None, description="When the value becomes public (no zone: Beijing time); optional",
+    )
+
+    @field_validator("public_at", mode="before")
+    @classmethod
+    def _a_written_time(cls, value: object) -> object:
+        if value is not None and not isinstance(value, str):
+            raise ValueError("公布时间应写成日期时间，如 2024-10-21T21:15")
+        return value
+
+    @field_validator("public_at")
+    @classmethod
+    def _a_plausible_time(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and not 2000 <= value.year <= 2100:
+            raise ValueError("公布时间须在 2000 年至 2100 年之间")
+        return value
+
+
+class SeedCommitmentOut(BaseModel):
+    """A seed commitment: source, when it was fixed (server time) and by whom, the draw that used it."""
+
+    id: int
+    plan_id: int
+    source: str
+    public_at: dt.datetime | None
+    fixed_at: dt.datetime
+    fixed_by: str
+    account_id: int
+    used_by_draw_id: int | None
 
 
 class ReplacementIn(BaseModel):
@@ -82,6 +123,9 @@ class DrawOut(BaseModel):
     created_by: str | None
     created_at: dt.datetime
     published_at: dt.datetime | None
+    seed_commitment: SeedCommitmentOut | None = Field(description="The commitment the seed was read from")
+    seed_warnings: list[str] = Field(description="Chinese warnings about the seed's commitment (none: fine)")
+    replacement_reasons: dict[str, str] = Field(description="Replacement reason codes and their Chinese labels")
     units: list[DrawUnitOut]
     events: list[DrawEventOut]
 
@@ -97,6 +141,7 @@ class DrawListItem(BaseModel):
     created_by: str | None
     created_at: dt.datetime
     published_at: dt.datetime | None
+    seed_commitment_id: int | None
 
 
 class VerificationOut(BaseModel):
@@ -178,3 +223,4 @@ class PlanOut(BaseModel):
     spec_sha256: str
     spec: dict[str, Any]
     created_at: dt.datetime
+    created_by: str | None

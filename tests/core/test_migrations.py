@@ -25,6 +25,7 @@ OUR_TABLES = {
 OUR_TABLES |= {"report_draft", "report_export"}  # the evaluation reports (0021)
 OUR_TABLES |= {"review_checklist", "review_item", "review_evidence", "review_score"}  # document review (0019)
 OUR_TABLES |= {"survey_batch", "survey_token", "survey_response"}  # questionnaires (0020)
+OUR_TABLES |= {"seed_commitment"}  # seed commitments (0022)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 -- Every draw the caller's scope reaches (a firm: draws with one of its units; a team, :scope_team: draws
 -- with houses assigned to it), newest first.
-SELECT d.id, d.plan_id, p.name AS plan_name, d.seed, d.status, d.created_by, d.created_at, d.published_at
+SELECT d.id, d.plan_id, p.name AS plan_name, d.seed, d.status, d.created_by, d.created_at, d.published_at,
+       d.seed_commitment_id
 FROM draw AS d
 JOIN sampling_plan AS p ON p.id = d.plan_id
 WHERE (CAST(:scope_all AS boolean)
