@@ -1,6 +1,7 @@
 """Balance benchmark (issue 13 point 2): the project's house draw against peer designs on realistic frames.
 
-Run: .venv/bin/python bench/bench_balance.py [--draws 200] [--frames rural,urban] [--strict]
+Run: .venv/bin/python bench/bench_balance.py [--draws 200] [--frames rural,urban] [--offset 0]
+     [--pi-check R] [--strict]
 
 Frames: bench/balance_frames.py (rural county T=12 < n, urban district T=35 > n, a unit with C=8 < cmin,
 a typical county, and two real counties from geo.synthetic: 陇西县 T=17, 兰州城关区 T=28); ``--offset k``
@@ -149,6 +150,42 @@ def bench_frame(recipe: FrameRecipe, frame: pd.DataFrame, draws: int) -> list[Re
     return results
 
 
+def pi_check(recipe: FrameRecipe, frame: pd.DataFrame, draws: int, kwargs: dict) -> str:
+    """Empirical inclusion frequencies of the project's design over ``draws`` draws against its recorded pi.
+
+    Per house ``z_i = (O_i - R pi_i) / sqrt(R pi_i (1 - pi_i))`` (the draws are independent, so ``O_i`` is
+    binomial): the mean of ``z_i^2`` should be near 1 and the largest ``|z_i|`` near ``sqrt(2 ln N)``. Per
+    township x commercial cell, the mean drawn count against ``sum(pi)`` with the draws' own variance
+    (a cell whose count never varies must hit ``sum(pi)`` exactly).
+    """
+    run = _project_runner(recipe, frame, kwargs)
+    hits = np.zeros(len(frame))
+    cell = pd.factorize(frame["township_code"].astype(str) + "|" + frame["commercial"].astype(str))[0]
+    n_cells = int(cell.max()) + 1
+    counts = np.zeros((draws, n_cells))
+    pi = None
+    for r in range(draws):
+        idx, pi = run(10_000 + r)
+        hits[idx] += 1
+        counts[r] = np.bincount(cell[idx], minlength=n_cells)
+    assert pi is not None
+    live = (pi > 0) & (pi < 1)
+    z = (hits[live] - draws * pi[live]) / np.sqrt(draws * pi[live] * (1 - pi[live]))
+    sure_ok = bool(np.all(hits[pi >= 1] == draws) and np.all(hits[pi <= 0] == 0))
+    expected = np.bincount(cell, weights=pi, minlength=n_cells)
+    mean, sd = counts.mean(axis=0), counts.std(axis=0, ddof=1)
+    fixed = sd == 0
+    zc = (mean[~fixed] - expected[~fixed]) / (sd[~fixed] / np.sqrt(draws))
+    fixed_ok = bool(np.allclose(mean[fixed], expected[fixed], atol=1e-9))
+    return (
+        f"pi check, {draws} draws: houses {int(live.sum())} with 0<pi<1, mean z^2 {np.mean(z**2):.3f} "
+        f"(expect ~1), max |z| {np.max(np.abs(z)):.2f} (expect ~{np.sqrt(2 * np.log(live.sum())):.1f}), "
+        f"pi=0/1 houses as recorded: {sure_ok}; cells {n_cells}: {int(fixed.sum())} with a fixed count "
+        f"{'all = sum(pi)' if fixed_ok else 'NOT = sum(pi)'}, max |z| of the others "
+        f"{np.max(np.abs(zc)) if len(zc) else 0:.2f}; pi range {pi.min():.4f}-{pi.max():.4f}"
+    )
+
+
 def table(results: list[Result]) -> str:
     """The figures of one frame as a Markdown table."""
     lines = [
@@ -171,6 +208,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--offset", type=int, default=0, help="shift the frame seeds: fresh frames of the same kinds"
     )
+    ap.add_argument(
+        "--pi-check",
+        type=int,
+        default=0,
+        metavar="R",
+        help="also check the project's inclusion probabilities empirically over R draws per frame",
+    )
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
     args = ap.parse_args(argv)
     names = tuple(s for s in args.frames.split(",") if s) or None
@@ -191,6 +235,9 @@ def main(argv: list[str] | None = None) -> int:
               f"achievable townships min(n, T)={min(recipe.n, frame['township_code'].nunique())}\n")  # fmt: skip
         results = bench_frame(recipe, frame, args.draws)
         print(table(results))
+        if args.pi_check:
+            for label, kwargs in project_designs():
+                print(f"{label}: {pi_check(recipe, frame, args.pi_check, kwargs)}")
         per_frame[recipe.name] = next(r for r in results if r.design == main_label)
 
     print(f"\nTargets for {main_label} on every frame:")
