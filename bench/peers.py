@@ -20,7 +20,8 @@ first-order inclusion probabilities of *every* frame unit under that design (the
   ``(1 - pi_i) / (2 - pi_i - pi_j)``). Every step decides at least one unit and keeps the expectations, so
   the inclusion probabilities are exactly the starting ``pi`` and the size is fixed.
   ``lpm2_stratified`` runs it in each commercial stratum with the counts of ``commercial_counts``;
-  ``lpm2_unit`` runs it over the whole unit with ``pi = n / N`` (no quota: the balance bound).
+  ``lpm2_unit`` runs it over the whole unit with ``pi = n / N`` (no quota: the balance bound);
+  ``lpm2_joint`` (an extra, not in the issue) over the whole unit with the stratified ``pi`` and no strata.
 
 Nearest undecided neighbours come from a k-nearest-neighbour list per unit (``scipy.spatial.cKDTree``,
 computed once per frame and stratum, ``Prepared``); when all k listed neighbours are decided the search
@@ -270,10 +271,21 @@ def lpm2_unit(prep: Prepared, rng: np.random.Generator) -> tuple[np.ndarray, np.
     return lpm2(prep.xy, pi, rng, prep.nbrs("all")), pi
 
 
+def lpm2_joint(prep: Prepared, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """LPM2 over the whole unit with the stratified ``pi`` (``c / C``, ``(n - c) / M``) but no strata.
+
+    Not one of the issue's peers: it shows how much balance the strata cost at the same probabilities. The
+    commercial count is ``c`` only on average (it is random), so it does not hold the quota.
+    """
+    pi = prep.stratum_pi()
+    return lpm2(prep.xy, pi, rng, prep.nbrs("all")), pi
+
+
 PEERS = {
     "SRS": srs,
     "strat. SRS": stratified_srs,
     "strat. GRTS": stratified_grts,
     "LPM2 per stratum": lpm2_stratified,
     "LPM2 no quota": lpm2_unit,
+    "LPM2 str. pi, no strata": lpm2_joint,
 }

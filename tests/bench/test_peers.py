@@ -13,6 +13,7 @@ from bench.peers import (
     grts_equal,
     grts_order,
     lpm2,
+    lpm2_joint,
     lpm2_stratified,
     lpm2_unit,
     srs,
@@ -120,7 +121,16 @@ def test_designs_fixed_sizes_and_stratum_counts():
     for design in (srs, lpm2_unit):
         idx, pi = design(prep, rng)
         assert len(np.unique(idx)) == 20 and pi == pytest.approx(np.full(len(frame), 20 / len(frame)))
-    assert set(PEERS.values()) == {srs, stratified_srs, stratified_grts, lpm2_stratified, lpm2_unit}
+    idx, pi = lpm2_joint(prep, rng)
+    assert len(np.unique(idx)) == 20 and pi == pytest.approx(prep.stratum_pi())
+    assert set(PEERS.values()) == {
+        srs,
+        stratified_srs,
+        stratified_grts,
+        lpm2_stratified,
+        lpm2_unit,
+        lpm2_joint,
+    }
 
 
 def test_lpm2_per_stratum_frequencies_on_a_frame():
