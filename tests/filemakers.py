@@ -508,3 +508,93 @@ def jpeg_with_exif(lon: float | None = None, lat: float | None = None) -> bytes:
     out = io.BytesIO()
     img.save(out, "JPEG", exif=exif)
     return out.getvalue()
+
+
+# --------------------------------------------------------------------------------------------------
+# Registers as county offices keep them: a title, a unit line, a two-row header
+
+
+REGISTER_TITLE = "XX县自建房安全隐患排查台账"
+REGISTER_UNIT = "填报单位：XX县住房和城乡建设局（盖章）　　　　填报日期：2024年5月20日"
+
+
+def register_cells(
+    rows: Sequence[Row | None],
+    groups: dict[str, Sequence[str]] | None = None,
+    *,
+    columns: Sequence[str] | None = None,
+    title: str | None = REGISTER_TITLE,
+    unit: str | None = REGISTER_UNIT,
+    blank_rows: int = 1,
+    column_numbers: bool = False,
+) -> tuple[list[list[object] | None], list[tuple[int, int, int, int]], tuple[int, ...]]:
+    """The cells of a government register: title row, unit line, ``blank_rows`` blank rows, the header -
+    two rows when ``groups`` (group heading -> its sub-headings, which must be adjacent in ``columns``)
+    is given, a group heading over its sub-headings and every other heading merged down over both -
+    an optional row of column numbers, then the data. Returns the rows of cells (None = blank), the
+    merged ranges (first row, first column, last row, last column; 1-based) and the header's row numbers."""
+    headers = _headers(rows, columns)
+    width = len(headers)
+    cells: list[list[object] | None] = []
+    merges: list[tuple[int, int, int, int]] = []
+    for line in (title, unit):
+        if line is not None:
+            cells.append([line] + [None] * (width - 1))
+            merges.append((len(cells), 1, len(cells), width))
+    cells.extend([None] * blank_rows)
+    top = len(cells) + 1
+    if groups:
+        group_of = {sub: name for name, subs in groups.items() for sub in subs}
+        upper: list[object] = []
+        lower: list[object] = []
+        for j, h in enumerate(headers):
+            name = group_of.get(h)
+            if name is None:
+                upper.append(h)
+                lower.append(None)
+                merges.append((top, j + 1, top + 1, j + 1))
+            else:
+                first = j == 0 or group_of.get(headers[j - 1]) != name
+                upper.append(name if first else None)
+                lower.append(h)
+                if first:
+                    merges.append((top, j + 1, top, j + len(groups[name])))
+        cells += [upper, lower]
+        header_rows: tuple[int, ...] = (top, top + 1)
+    else:
+        cells.append(list(headers))
+        header_rows = (top,)
+    if column_numbers:
+        cells.append(list(range(1, width + 1)))
+    cells += [None if row is None else [row.get(h) for h in headers] for row in rows]
+    return cells, merges, header_rows
+
+
+def write_register_xlsx(path: Path, rows: Sequence[Row | None], groups=None, **layout) -> tuple[int, ...]:
+    """An .xlsx register (see :func:`register_cells`) with its merged cells; returns the header's rows."""
+    from openpyxl import Workbook
+
+    cells, merges, header_rows = register_cells(rows, groups, **layout)
+    workbook = Workbook()
+    worksheet = workbook.active
+    _fill(worksheet, cells)
+    for r1, c1, r2, c2 in merges:
+        worksheet.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+    workbook.save(path)
+    return header_rows
+
+
+def write_register_csv(
+    path: Path, rows: Sequence[Row | None], groups=None, *, encoding: str = "utf-8", **layout
+) -> tuple[int, ...]:
+    """The same register saved from Excel as CSV (merged cells become empty cells); returns the header's rows."""
+    cells, _, header_rows = register_cells(rows, groups, **layout)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for line in cells:
+        if line is None:
+            buffer.write("\r\n")
+        else:
+            writer.writerow([cell_text(value) for value in line])
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return header_rows

@@ -25,7 +25,7 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         actor = actor_for(session, args.by, Permission.IMPORT)
     result = import_file(
         engine, Kind(args.kind), Path(args.file), crs=args.crs, mapping_file=args.mapping, layer=args.layer,
-        encoding=args.encoding, radii_m=settings.radius.as_dict(), actor=actor,
+        encoding=args.encoding, radii_m=settings.radius.as_dict(), actor=actor, trust_crs=args.trust_crs,
     )  # fmt: skip
     summary = result.summary()
     if args.report:
@@ -97,6 +97,9 @@ def add_commands(sub: argparse._SubParsersAction, add: Callable) -> None:
     imp.add_argument("file", help=".xlsx, .csv (UTF-8, UTF-8 BOM, GBK), .geojson, .gpkg or .shp")
     imp.add_argument("--crs", help="coordinates' CRS: EPSG:4490, EPSG:4326, GCJ-02 or EPSG:4534-4554 "
                      "(required for CSV/Excel; GIS layers default to their own CRS)")  # fmt: skip
+    imp.add_argument("--trust-crs", action="store_true",
+                     help="import as declared even when the points look shifted out of their declared townships "
+                     "by another CRS (GCJ-02, BD-09); without it such a file is refused with the probable CRS")  # fmt: skip
     imp.add_argument("--mapping", help='JSON file of other header spellings: {"columns": {"表头": "field"}}')
     imp.add_argument("--layer", help="sheet (xlsx) or layer (gpkg) name")
     imp.add_argument("--encoding", help="text encoding when detection is wrong (e.g. GBK)")

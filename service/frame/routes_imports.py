@@ -46,6 +46,9 @@ def upload(
     layer: Annotated[str | None, Form(description="Sheet or layer name")] = None,
     encoding: Annotated[str | None, Form(description="Text encoding if not detected (e.g. GBK)")] = None,
     mapping: Annotated[UploadFile | None, File(description="JSON mapping of other header spellings")] = None,
+    trust_crs: Annotated[
+        bool, Form(description="Import as declared even if the points look like another CRS (GCJ-02, BD-09)")
+    ] = False,
 ) -> JSONResponse:
     """Import one file. A file with any error changes nothing and answers 422 with the row-level report."""
     limits = settings.security
@@ -54,7 +57,8 @@ def upload(
         saved_upload(mapping, limits, unzip=False) if mapping else nullcontext() as mapping_path,
     ):
         result = import_file(engine, kind, path, crs=crs, layer=layer, encoding=encoding, mapping_file=mapping_path,
-                             filename=file.filename, actor=principal.actor, limits=limits)  # fmt: skip
+                             filename=file.filename, actor=principal.actor, limits=limits,
+                             trust_crs=trust_crs)  # fmt: skip
     body = ImportResultOut.model_validate(result.summary()).model_dump(mode="json")
     return JSONResponse(body, status_code=200 if result.committed else 422)
 

@@ -48,10 +48,20 @@ class Field:
     required: bool = False
     enum: type[enums.LabelledEnum] | None = None
     aliases: dict[str, str] = field(default_factory=dict)
+    #: A required field may instead be given by this other field (房屋用途 by 是否经营性).
+    alternative: str | None = None
 
 
-def _f(name, type_, label, headers, required=False, enum=None, aliases=None) -> Field:
-    return Field(name, type_, tuple(headers), label, required, enum, aliases or {})
+def _f(name, type_, label, headers, required=False, enum=None, aliases=None, alternative=None) -> Field:
+    return Field(name, type_, tuple(headers), label, required, enum, aliases or {}, alternative)
+
+
+#: Yes/no spellings of 是否经营性 beyond the usual 是/否, Y/N, 1/0, √/× (parse.py): "true"/"false".
+COMMERCIAL_FLAG_ALIASES = {
+    "是的": "true", "对": "true", "有": "true", "经营": "true", "经营性": "true", "✓": "true", "✔": "true",
+    "不是": "false", "非": "false", "无": "false", "非经营": "false", "非经营性": "false", "x": "false",
+    "✗": "false", "✘": "false",
+}  # fmt: skip
 
 
 T, F, I, E, L, D, B, G = (  # noqa: E741
@@ -76,7 +86,10 @@ HOUSE_FIELDS: tuple[Field, ...] = (
     *COORDINATES,
     _f("use_class", E, "房屋用途", ["房屋用途", "用途", "用途类别", "房屋类别", "自建房类别"], True, enums.UseClass,
        {"经营性": "commercial", "经营": "commercial", "自住兼经营": "mixed", "自住兼经营性自建房": "mixed",
-        "非经营性": "non_commercial", "非经营性自建房": "non_commercial", "自住": "non_commercial"}),
+        "非经营性": "non_commercial", "非经营性自建房": "non_commercial", "自住": "non_commercial"},
+       alternative="commercial_flag"),
+    _f("commercial_flag", B, "是否经营性", ["是否经营性", "是否经营", "经营性", "是否经营性自建房", "是否为经营性自建房",
+                                       "是否用于经营"], aliases=COMMERCIAL_FLAG_ALIASES),
     _f("business_type", E, "经营范围", ["经营范围", "经营类型", "经营业态"], enum=enums.BusinessType,
        aliases={"餐饮": "catering", "饭店": "catering", "民宿": "lodging", "宾馆": "lodging", "酒店": "lodging",
                 "批发": "retail", "零售": "retail", "商店": "retail", "娱乐": "entertainment",
@@ -311,8 +324,15 @@ def resolve_mapping(
                       and any(_norm(a).startswith(_norm(header)) for a in f.headers)]  # fmt: skip
             if len(owners) == 1:
                 columns[owners[0].name] = header
-    missing = [f for f in fields if f.required and f.name not in columns]
+    missing = [f for f in fields if f.required and f.name not in columns and f.alternative not in columns]
     return Mapping(columns, extra_values or {}), missing
+
+
+def header_matcher(kind: Kind, extra_columns: dict[str, str] | None = None):
+    """Whether a heading is one this kind knows (a default header or the mapping file's), compared as
+    :func:`resolve_mapping` compares them: the readers look for the header row with it."""
+    known = {_norm(h) for f in FIELDS[kind] for h in f.headers} | {_norm(h) for h in extra_columns or {}}
+    return lambda heading: _norm(heading) in known
 
 
 def _looks_cut(header: str) -> bool:

@@ -117,10 +117,13 @@ def parse_date(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return values.dt.date.astype(object).where(values.notna(), None), bad
 
 
-def parse_bool(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """是/否, Y/N, true/false, 1/0, 已销号/未销号."""
-    keys = s.str.strip().str.lower()
-    values = keys.map(lambda k: True if k in _TRUE else (False if k in _FALSE else None))
+def parse_bool(s: pd.Series, extra: dict[str, str] | None = None) -> tuple[pd.Series, np.ndarray]:
+    """是/否, Y/N, true/false, 1/0, √/×, 已销号/未销号, and a field's own spellings (``extra``: "true"/"false")."""
+    true, false = set(_TRUE), set(_FALSE)
+    for spelling, meaning in (extra or {}).items():
+        (true if meaning == "true" else false).add(spelling.strip().lower())
+    keys = s.str.replace(_SPACES.pattern, "", regex=True).str.lower()
+    values = keys.map(lambda k: True if k in true else (False if k in false else None))
     bad = (s.notna() & values.isna()).to_numpy()
     return values.astype(object).where(values.notna(), None), bad
 
@@ -169,6 +172,7 @@ def parse_frame(
 ) -> pd.DataFrame:
     """Typed columns (named by field) for every mapped field; unmapped fields are all null."""
     out: dict[str, object] = {}
+    given: dict[str, np.ndarray] = {}  # whether each row has a value, by field
     n = len(frame)
     for f in fields:
         header = mapping.header_of(f.name)
@@ -185,7 +189,7 @@ def parse_frame(
         elif f.type == FieldType.DATE:
             values, bad = by_unique(raw, parse_date)
         elif f.type == FieldType.BOOL:
-            values, bad = by_unique(raw, parse_bool)
+            values, bad = by_unique(raw, parse_bool, f.aliases)
         elif f.type == FieldType.GRADE:
             values, bad = by_unique(raw, parse_grade)
         else:
@@ -201,10 +205,18 @@ def parse_frame(
                 code, template = MESSAGES[f.type]
                 message = template.format(label=f.label)
             report.errors_where(bad, rows, header, raw_values, code, message)
-        if f.required:
+        given[f.name] = raw.notna().to_numpy()
+        if f.required and not (f.alternative and mapping.header_of(f.alternative)):
             missing = values.isna().to_numpy() & ~bad
             report.errors_where(missing, rows, header, None, "required", f"“{f.label}”为必填项，不能为空。")
         out[f.name] = values
+    for f in fields:
+        if f.required and f.alternative and mapping.header_of(f.alternative):
+            other = next(g for g in fields if g.name == f.alternative)
+            neither = ~given.get(f.name, np.zeros(n, dtype=bool)) & ~given[f.alternative]
+            column = mapping.header_of(f.name) or mapping.header_of(f.alternative)
+            report.errors_where(neither, rows, column, None, "required",
+                                f"“{f.label}”与“{other.label}”至少应填写一项。")  # fmt: skip
     return pd.DataFrame(out, index=frame.index)
 
 
@@ -242,6 +254,8 @@ def check_house_consistency(
         bad_year, rows, col("build_year"), year.to_numpy(), "bad_integer", "“建成年份”应在 1900-2100 之间。"
     )
 
+    _use_class_from_flag(t, rows, mapping, report)
+
     # Business type only for commercial houses.
     non_commercial = (t["use_class"] == enums.UseClass.NON_COMMERCIAL.value).to_numpy()
     clash = non_commercial & t["business_type"].notna().to_numpy()
@@ -250,6 +264,27 @@ def check_house_consistency(
 
     _check_hazard(t, rows, mapping, report)
     return t
+
+
+def _use_class_from_flag(t: pd.DataFrame, rows: np.ndarray, mapping: Mapping, report: Report) -> None:
+    """是否经营性 gives the use class where 房屋用途 is blank (是: 经营性自建房, 否: 其他自建房); where both are
+    given they must agree (自住兼经营性 counts as 经营性). A row with neither is an error (parse_frame)."""
+    flag_col, use_col = mapping.header_of("commercial_flag"), mapping.header_of("use_class")
+    if flag_col is None:
+        return
+    flag, use = t["commercial_flag"], t["use_class"]
+    yes, no = (flag == True).to_numpy(), (flag == False).to_numpy()  # noqa: E712 - object column of True/False/None
+    commercial = use.isin([enums.UseClass.COMMERCIAL.value, enums.UseClass.MIXED.value]).to_numpy()
+    non_commercial = (use == enums.UseClass.NON_COMMERCIAL.value).to_numpy()
+    shown = (use.map(lambda v: enums.UseClass(v).label if v else "") + " / " + flag.map(
+        lambda v: "是" if v is True else "否" if v is False else "")).to_numpy()  # fmt: skip
+    report.errors_where(yes & non_commercial, rows, flag_col, shown, "inconsistent",
+                        f"“是否经营性”为“是”，而“{use_col}”为其他（非经营性）自建房，二者矛盾。请核对后改正其一。")  # fmt: skip
+    report.errors_where(no & commercial, rows, flag_col, shown, "inconsistent",
+                        f"“是否经营性”为“否”，而“{use_col}”为经营性（或自住兼经营性）自建房，二者矛盾。请核对后改正其一。")  # fmt: skip
+    blank = use.isna().to_numpy()
+    t.loc[blank & yes, "use_class"] = enums.UseClass.COMMERCIAL.value
+    t.loc[blank & no, "use_class"] = enums.UseClass.NON_COMMERCIAL.value
 
 
 def _eras(years: pd.Series) -> tuple[pd.Series, np.ndarray]:

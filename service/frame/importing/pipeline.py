@@ -33,6 +33,10 @@ from geo.coords import (
     parse_crs,
     to_cgcs2000,
 )
+from geo.crs_detect import GCJ02 as DETECT_GCJ02
+from geo.crs_detect import WGS84 as DETECT_WGS84
+from geo.crs_detect import check_declared_crs
+from geo.crs_detect import message_zh as crs_message_zh
 from geo.gcj02 import gcj02_to_wgs84
 from geo.locate import PolygonIndex
 from service.audit.trail import Actor
@@ -51,7 +55,15 @@ from service.core.errors import InvalidInput
 from service.core.queries import SqlFiles
 from service.core.settings import SecuritySettings
 from service.core.uploads import display_filename
-from service.frame.importing.fields import FIELDS, Kind, Mapping, load_mapping_file, resolve_mapping
+from service.frame.importing.fields import (
+    FIELDS,
+    Kind,
+    Mapping,
+    header_matcher,
+    load_mapping_file,
+    resolve_mapping,
+)
+from service.frame.importing.headers import SCAN_ROWS, rows_label
 from service.frame.importing.parse import by_unique, check_house_consistency, parse_frame
 from service.frame.importing.readers import (
     DEFAULT_CHUNK_ROWS,
@@ -66,6 +78,8 @@ from service.frame.proximity import refresh_proximity
 from service.maps.tiles import refresh_map_views
 
 SQL = SqlFiles("service.frame")
+#: Declared CRSs whose points are checked against their declared townships, as geo.crs_detect names them.
+_CRS_CHECKED = {"EPSG:4490": DETECT_WGS84, "EPSG:4326": DETECT_WGS84, GCJ02: DETECT_GCJ02}
 DIVISIONS_SQL = SqlFiles("service.divisions")
 
 
@@ -130,8 +144,13 @@ def import_file(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     actor: Actor | None = None,
     limits: SecuritySettings | None = None,
+    trust_crs: bool = False,
 ) -> ImportResult:
     """Import one file of ``kind``; commit only if it has no error (with its audit row, naming ``actor``).
+
+    Houses whose points look shifted out of their declared townships by another CRS than declared (GCJ-02
+    or BD-09 declared as WGS84, and the reverse; see :mod:`geo.crs_detect`) are refused with the probable
+    CRS named, unless ``trust_crs`` (the user has checked: then it is a warning).
 
     ``filename`` is the name the user gave (kept as text only); ``limits`` bound what the file may unpack
     to (default: the environment's ``SecuritySettings``). An option holding control characters raises
@@ -147,22 +166,28 @@ def import_file(
         _check_option(label, option)
     result = ImportResult(kind, display_filename(filename or path.name), False, Report())
     report = result.report
+    extra_columns, extra_values = load_mapping_file(mapping_file)
     try:
-        info, chunks = open_source(path, layer=layer, encoding=encoding, chunk_rows=chunk_rows, limits=limits)
+        info, chunks = open_source(path, layer=layer, encoding=encoding, chunk_rows=chunk_rows, limits=limits,
+                                   header_match=header_matcher(kind, extra_columns))  # fmt: skip
     except ReadError as exc:
         report.error(exc.row, None, None, _read_code(exc), exc.message)
         return result
     result.source = _describe(info)
-    extra_columns, extra_values = load_mapping_file(mapping_file)
     mapping, missing = resolve_mapping(
         kind, info.columns, extra_columns, extra_values, truncated_names=info.format == FileFormat.SHAPEFILE
     )
     has_geometry = info.geometry_type is not None
+    if not mapping.columns and info.format in (FileFormat.CSV, FileFormat.XLSX):
+        report.error(None, None, None, "no_header", _no_header_message(kind))
+        return result
+    _report_header(info, report)
     for f in missing:
         if f.name in ("x", "y") and has_geometry:
             continue  # a GIS layer's geometry gives the position
         report.error(1, f.label, None, "missing_column",
-                     f"缺少必需的列“{f.label}”（可用列名：{'、'.join(f.headers)}；或用映射文件指定）。")  # fmt: skip
+                     f"缺少必需的列“{f.label}”（可用列名：{'、'.join(f.headers)}{_or_alternative(kind, f)}；"
+                     "或用映射文件指定）。")  # fmt: skip
     if kind == Kind.TOWNSHIPS and not has_geometry:
         report.error(
             None, None, None, "no_geometry", "乡镇边界须为 GeoJSON、GeoPackage 或 Shapefile 面图层。"
@@ -183,6 +208,7 @@ def import_file(
         with engine.begin() as conn:
             batch_id = _record_batch(conn, result, info, input_crs, mapping, path, synthetic)
             job = importer(conn, mapping, input_crs, report, synthetic, batch_id)
+            job.trust_crs = trust_crs
             job.prepare()
             mark = time.perf_counter()
             # Python parses chunk n+1 while PostgreSQL writes chunk n: the two cores work at once.
@@ -240,6 +266,32 @@ def import_file(
     return result
 
 
+def _no_header_message(kind: Kind) -> str:
+    required = "；".join(f"“{f.label}”（可写作 {'、'.join(f.headers)}）{_or_alternative(kind, f)}"
+                        for f in FIELDS[kind] if f.required)  # fmt: skip
+    return (f"找不到表头：文件前 {SCAN_ROWS} 行中没有一行含有已知的列名。表头应含有以下必需的列：{required}。"
+            "其余可用的列见导入说明（docs/importing.md）；列名不同时请用映射文件（--mapping）指定。")  # fmt: skip
+
+
+def _or_alternative(kind: Kind, f) -> str:
+    other = next((g for g in FIELDS[kind] if g.name == f.alternative), None)
+    return f"，或“{other.label}”（是/否，可写作 {'、'.join(other.headers)}）" if other else ""
+
+
+def _report_header(info: SourceInfo, report: Report) -> None:
+    """Say which row held the header when it was not simply row 1."""
+    rows = info.header_rows
+    if rows == (1,):
+        return
+    notes = []
+    if rows[0] > 1:
+        notes.append(f"第 1-{rows[0] - 1} 行（标题、填报单位等说明或空行）未导入" if rows[0] > 2
+                     else "第 1 行（标题等说明或空行）未导入")  # fmt: skip
+    if len(rows) > 1:
+        notes.append("两行表头已合并为一行（分组标题下的子标题）")
+    report.warning(rows[0], None, None, "header_row", f"{rows_label(rows)}为表头；{'；'.join(notes)}。")
+
+
 def _check_option(label: str, value: str | None) -> None:
     """A form option (crs, layer, encoding) is one line of plain text."""
     if value is None:
@@ -286,6 +338,7 @@ def _describe(info: SourceInfo) -> dict:
         "columns": list(info.columns),
         "layer_crs": info.crs,
         "geometry_type": info.geometry_type,
+        "header_rows": list(info.header_rows),
     }
 
 
@@ -336,6 +389,7 @@ class _Import:
         self.fields = FIELDS[self.kind]
 
     locates = True  # whether rows are points to locate in the county and township polygons
+    trust_crs = False  # import as declared even when the points look like another CRS
 
     def prepare(self) -> None:
         """Create the staging table; load the polygons points are located in."""
@@ -466,6 +520,7 @@ class _HouseImport(_Import):
         self.township_names = _township_lookup(self.conn)
         self.names = _names(self.conn)
         self.gcj_candidates: list[tuple[str, float, float]] = []
+        self.crs_sample: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # declared township, lon, lat
         self.inserted = self.updated = 0
         self.prior_houses = self.conn.execute(text("SELECT count(*) FROM house")).scalar_one()
         self.deferred_indexes: list[str] | None = None
@@ -505,6 +560,7 @@ class _HouseImport(_Import):
         self._mismatch_warnings(
             typed, rows, county, county_off, township, town_off, declared_county, lon, lat
         )
+        self._sample_for_crs_check(typed, county, declared_county, lon, lat)
         final_township = np.where(from_polygon, township, declared_township)
         out = pd.DataFrame({
             "row_no": rows,
@@ -569,6 +625,40 @@ class _HouseImport(_Import):
         for i in np.flatnonzero(town_off):
             self.report.warning(int(rows[i]), self.mapping.header_of("declared_township"), names[i], "township_mismatch",
                                 f"坐标位于{self.names.get(township[i], township[i])}，与填报的“{names[i]}”不一致，以坐标为准。")  # fmt: skip
+
+    CRS_SAMPLE_PER_CHUNK = 5000
+
+    def _sample_for_crs_check(self, typed, county, declared_county, lon, lat) -> None:
+        """Keep (up to a few thousand per chunk) the points whose declared township has a real polygon."""
+        if self.crs.code not in _CRS_CHECKED or not len(self.townships):
+            return
+        # The declared township is looked up in the declared county first: a shifted point may sit in the
+        # neighbouring county.
+        codes = self._declared_townships(typed, declared_county, county)
+        keep = np.flatnonzero(pd.notna(codes) & np.isfinite(lon) & np.isfinite(lat))
+        if len(keep) > self.CRS_SAMPLE_PER_CHUNK:
+            rng = np.random.default_rng(len(self.crs_sample))
+            keep = np.sort(rng.choice(keep, self.CRS_SAMPLE_PER_CHUNK, replace=False))
+        if len(keep):
+            self.crs_sample.append((codes[keep], lon[keep], lat[keep]))
+
+    def _check_township_crs(self) -> bool:
+        """Refuse (or, trusted, warn about) points systematically shifted out of their declared townships."""
+        if not self.crs_sample:
+            return False
+        codes, lon, lat = (np.concatenate(part) for part in zip(*self.crs_sample, strict=True))
+        check = check_declared_crs(_CRS_CHECKED[self.crs.code], self.townships, codes, lon, lat)
+        if not check.suspected:
+            return False
+        value = f"{check.outside}/{check.tested} → {check.probable.inside}/{check.tested}"
+        column = self.mapping.header_of("x")
+        if self.trust_crs:
+            self.report.warning(None, column, value, "crs_suspected_trusted", crs_message_zh(check)
+                                + "（导入时已确认坐标系无误：按声明的坐标系导入。）")  # fmt: skip
+        else:
+            self.report.error(None, column, value, "crs_suspected", crs_message_zh(check)
+                              + "如已核实坐标确为声明的坐标系，可加 --trust-crs（网页/接口：trust_crs=true）按声明导入。")  # fmt: skip
+        return True
 
     def encode(self, frame: pd.DataFrame) -> _HouseChunk:
         """COPY input for the path the writer is expected to take (in the parsing thread)."""
@@ -649,7 +739,10 @@ class _HouseImport(_Import):
         return True
 
     def check(self) -> None:
-        """GCJ-02 data declared as WGS84/CGCS2000 (duplicates were caught chunk by chunk)."""
+        """Another CRS than declared: by the townships when real polygons are loaded, else (a warning) by the
+        counties. Duplicates were caught chunk by chunk."""
+        if self._check_township_crs():
+            return
         if self.crs.code in ("EPSG:4490", "EPSG:4326") and self.gcj_candidates:
             codes, lon, lat = (np.array(v) for v in zip(*self.gcj_candidates, strict=True))
             wlon, wlat = gcj02_to_wgs84(lon.astype(float), lat.astype(float))

@@ -38,6 +38,7 @@ from pyogrio.raw import open_arrow
 
 from service.core.errors import InvalidInput
 from service.core.settings import SecuritySettings
+from service.frame.importing.headers import SCAN_ROWS, HeaderChoice, Matcher, choose_header, score
 from service.frame.importing.limits import check_dimension, check_xlsx, check_zip_file, counted_cells
 
 __all__ = [
@@ -88,6 +89,9 @@ class SourceInfo:
     geometry_type: str | None
     #: Total rows if cheaply known (GIS layers: feature count), else None.
     rows: int | None
+    #: The row(s) a person sees that hold the header (CSV/Excel: found among the first rows; two when a
+    #: group heading row sits over the sub-headings); (1,) for GIS layers.
+    header_rows: tuple[int, ...] = (1,)
 
 
 @dataclass
@@ -212,8 +216,12 @@ def open_source(
     encoding: str | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     limits: SecuritySettings | None = None,
+    header_match: Matcher | None = None,
 ) -> tuple[SourceInfo, Iterator[Chunk]]:
     """Open a user file: its description and a lazy stream of chunks of at most ``chunk_rows`` rows.
+
+    ``header_match`` (CSV/Excel) tells a known heading: the header is then looked for among the first rows
+    (below title and unit lines, one or two rows; see :mod:`headers`) instead of taken from the first.
 
     ``layer`` picks a GeoPackage layer or an Excel sheet; ``encoding`` overrides the detected text
     encoding of a CSV or a shapefile's .dbf. File-level problems (empty file, no data rows, unknown
@@ -240,9 +248,9 @@ def open_source(
     if path.suffix.lower() == ".zip":
         check_zip_file(path, limits)
     if fmt is FileFormat.CSV:
-        info, chunks = _open_csv(path, encoding, chunk_rows)
+        info, chunks = _open_csv(path, encoding, chunk_rows, header_match)
     elif fmt is FileFormat.XLSX:
-        info, chunks = _open_xlsx(path, layer, chunk_rows, limits)
+        info, chunks = _open_xlsx(path, layer, chunk_rows, limits, header_match)
     else:
         if fmt is FileFormat.GEOJSON:
             _refuse_escaped_nul(path)
@@ -508,7 +516,26 @@ def _sniff_delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
-def _open_csv(path: Path, encoding: str | None, chunk_rows: int) -> tuple[SourceInfo, Iterator[Chunk]]:
+def _csv_header(text: IO[str], sniffed: str, match: Matcher) -> tuple[str, HeaderChoice] | None:
+    """The delimiter and header that find the most known headings in the first rows (the sniffed delimiter
+    wins ties: a title line may hold no delimiter at all)."""
+    found = []
+    for delimiter in (sniffed, *(d for d in _DELIMITERS if d != sniffed)):
+        text.seek(0)
+        head = list(enumerate(itertools.islice(csv.reader(text, delimiter=delimiter), SCAN_ROWS), 1))
+        choice = choose_header(head, match)
+        if choice is not None:
+            found.append((score(choice.cells, match), delimiter == sniffed, delimiter, choice))
+    text.seek(0)
+    if not found:
+        return None
+    _, _, delimiter, choice = max(found, key=lambda f: (f[0], f[1]))
+    return delimiter, choice
+
+
+def _open_csv(
+    path: Path, encoding: str | None, chunk_rows: int, match: Matcher | None = None
+) -> tuple[SourceInfo, Iterator[Chunk]]:
     with open(path, "rb") as raw:
         head = raw.read(SNIFF_BYTES)
         at_end = not raw.read(1)
@@ -520,7 +547,12 @@ def _open_csv(path: Path, encoding: str | None, chunk_rows: int) -> tuple[Source
             first_line = text.readline()
             text.seek(0)
             delimiter = _sniff_delimiter(first_line)
-            raw_header = next(csv.reader(text, delimiter=delimiter), [])
+            found = _csv_header(text, delimiter, match) if match is not None else None
+            if found is None:
+                raw_header, header_rows, consumed = next(csv.reader(text, delimiter=delimiter), []), (1,), 1
+            else:
+                delimiter, choice = found
+                raw_header, header_rows, consumed = choice.cells, choice.rows, choice.consumed
     except UnicodeDecodeError:
         raise _bad_encoding(path, encoding, _bad_line(path, encoding)) from None
     except csv.Error as exc:
@@ -529,7 +561,7 @@ def _open_csv(path: Path, encoding: str | None, chunk_rows: int) -> tuple[Source
             f"无法读取「{path.name}」的表头（第 1 行）：{_scrub(exc, path)}。请用 Excel/WPS 打开检查后另存为 CSV。",
             f"Cannot read the header (line 1) of {path.name}: {_scrub(exc, path)}. Open it in Excel and save as CSV again.",
         ) from None
-    columns, width = _settle_headers(path, raw_header)
+    columns, width = _settle_headers(path, raw_header, first_row=header_rows[0])
     info = SourceInfo(
         path=path,
         format=FileFormat.CSV,
@@ -539,10 +571,11 @@ def _open_csv(path: Path, encoding: str | None, chunk_rows: int) -> tuple[Source
         crs=None,
         geometry_type=None,
         rows=None,
+        header_rows=header_rows,
     )
     all_names = columns + [f"未命名列{index}" for index in range(width + 1, len(raw_header) + 1)]
     may_hold_nul = encoding.startswith("utf-16") or _has_nul_byte(path)
-    return info, _iter_csv(path, encoding, delimiter, columns, all_names, chunk_rows, may_hold_nul)
+    return info, _iter_csv(path, encoding, delimiter, columns, all_names, chunk_rows, may_hold_nul, consumed)
 
 
 def _has_nul_byte(path: Path) -> bool:
@@ -562,12 +595,13 @@ def _iter_csv(
     all_names: list[str],
     chunk_rows: int,
     may_hold_nul: bool = False,
+    skip: int = 1,
 ) -> Iterator[Chunk]:
     reader = pd.read_csv(
         path,
         sep=delimiter,
         header=None,
-        skiprows=1,
+        skiprows=skip,
         names=all_names,
         dtype=object,
         na_filter=False,
@@ -578,7 +612,7 @@ def _iter_csv(
         chunksize=chunk_rows,
         engine="c",
     )
-    next_row = 2  # the header is row 1
+    next_row = skip + 1  # the header (and what is above it) takes the first ``skip`` rows
     with reader:
         while True:
             try:
@@ -642,7 +676,7 @@ def _text_chunk(block: pd.DataFrame, columns: list[str], row_numbers: np.ndarray
 
 
 def _open_xlsx(
-    path: Path, sheet: str | None, chunk_rows: int, limits: SecuritySettings
+    path: Path, sheet: str | None, chunk_rows: int, limits: SecuritySettings, match: Matcher | None = None
 ) -> tuple[SourceInfo, Iterator[Chunk]]:
     import openpyxl  # deferred: only Excel imports need it
 
@@ -689,14 +723,26 @@ def _open_xlsx(
         rows = counted_cells(
             worksheet.iter_rows(min_row=1, values_only=True), path.name, limits.xlsx_max_cells
         )
-        header: tuple[Any, ...] | None = None
-        for header_row, values in enumerate(rows, 1):  # noqa: B007 - used after the loop
-            if any(value is not None and value != "" for value in values):
-                header = values
-                break
+        header: Sequence[Any] | None = None
+        header_rows: tuple[int, ...] = ()
+        choice = None
+        if match is not None:
+            head, tail = _scan_rows(rows)
+            choice = choose_header(head, match)
+            if choice is None:
+                rows = itertools.chain((values for _, values in head), tail)  # read as before
+            else:
+                header, header_rows = choice.cells, choice.rows
+                header_row = head[choice.consumed - 1][0]  # the data follow this row
+                rows = itertools.chain((values for _, values in head[choice.consumed:]), tail)
+        if choice is None:
+            for header_row, values in enumerate(rows, 1):  # noqa: B007 - used after the loop
+                if any(value is not None and value != "" for value in values):
+                    header, header_rows = values, (header_row,)
+                    break
         if header is None:
             raise _empty_file(path)
-        columns, width = _settle_headers(path, list(header), first_row=header_row)
+        columns, width = _settle_headers(path, list(header), first_row=header_rows[0])
     except SyntaxError as exc:
         workbook.close()
         raise _xlsx_syntax_error(path, exc, header_row + 1) from None
@@ -715,8 +761,29 @@ def _open_xlsx(
         crs=None,
         geometry_type=None,
         rows=None,
+        header_rows=header_rows,
     )
     return info, _iter_xlsx(path, workbook, rows, header_row, columns, width, chunk_rows)
+
+
+def _scan_rows(rows: Iterator[tuple[Any, ...]]) -> tuple[list[tuple[int, tuple[Any, ...]]], Iterator]:
+    """The first rows (numbered) and the rest; XML that breaks off among the first rows is raised when the
+    data reach it, so that its row is reported right."""
+    head: list[tuple[int, tuple[Any, ...]]] = []
+    try:
+        for number, values in enumerate(itertools.islice(rows, SCAN_ROWS), 1):
+            head.append((number, values))
+    except SyntaxError as exc:
+        if not head:
+            raise
+        failure = exc
+
+        def failing() -> Iterator[tuple[Any, ...]]:
+            raise failure
+            yield  # a generator
+
+        return head, failing()
+    return head, rows
 
 
 def _xlsx_errors() -> tuple[type[BaseException], ...]:

@@ -37,6 +37,7 @@ ERROR_CODES: dict[str, str] = {
     "unknown_township": "乡镇代码不在国家统计局区划代码中",
     "bad_crs": "声明的坐标系不受支持",
     "bad_character": "含有空字符（NUL）等不允许的字符",
+    "crs_suspected": "坐标系统性偏出填报乡镇，按另一坐标系换算后落回：很可能不是声明的坐标系",
     # File-level codes from the readers (service.importing.readers.ReadError).
     "empty_file": "文件为空",
     "no_header": "找不到表头行",
@@ -61,6 +62,8 @@ WARNING_CODES: dict[str, str] = {
     "polygon_outside_county": "乡镇面超出所属县区边界",
     "crs_overridden": "声明的坐标系与文件自带坐标系不同，以声明为准",
     "ignored_columns": "以下列未使用",
+    "header_row": "表头不在第 1 行（或为两行表头）：报告说明用作表头的行",
+    "crs_suspected_trusted": "坐标疑似为另一坐标系，已按声明导入（导入时确认了坐标系）",
 }
 
 
