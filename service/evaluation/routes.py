@@ -19,9 +19,7 @@ router.include_router(_survey)
 
 from service.evaluation.reports.routes import router as _reports  # noqa: E402
 
-# Out of the OpenAPI document for now: with them, Swagger UI (5.35.0, vendored) stops drawing after the third
-# tag (tests/core/test_docs_and_headers.py); the routes are documented in docs/evaluation_reports.md.
-router.include_router(_reports, include_in_schema=False)
+router.include_router(_reports)
 
 from service.evaluation.review.routes import router as _review  # noqa: E402
 
