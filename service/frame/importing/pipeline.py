@@ -33,10 +33,6 @@ from geo.coords import (
     parse_crs,
     to_cgcs2000,
 )
-from geo.crs_detect import GCJ02 as DETECT_GCJ02
-from geo.crs_detect import WGS84 as DETECT_WGS84
-from geo.crs_detect import check_declared_crs
-from geo.crs_detect import message_zh as crs_message_zh
 from geo.gcj02 import gcj02_to_wgs84
 from geo.locate import PolygonIndex
 from service.audit.trail import Actor
@@ -55,6 +51,7 @@ from service.core.errors import InvalidInput
 from service.core.queries import SqlFiles
 from service.core.settings import SecuritySettings
 from service.core.uploads import display_filename
+from service.frame.importing.crs_check import TownshipCrsCheck
 from service.frame.importing.fields import (
     FIELDS,
     Kind,
@@ -78,8 +75,7 @@ from service.frame.proximity import refresh_proximity
 from service.maps.tiles import refresh_map_views
 
 SQL = SqlFiles("service.frame")
-#: Declared CRSs whose points are checked against their declared townships, as geo.crs_detect names them.
-_CRS_CHECKED = {"EPSG:4490": DETECT_WGS84, "EPSG:4326": DETECT_WGS84, GCJ02: DETECT_GCJ02}
+
 DIVISIONS_SQL = SqlFiles("service.divisions")
 
 
@@ -520,7 +516,7 @@ class _HouseImport(_Import):
         self.township_names = _township_lookup(self.conn)
         self.names = _names(self.conn)
         self.gcj_candidates: list[tuple[str, float, float]] = []
-        self.crs_sample: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # declared township, lon, lat
+        self.crs_check = TownshipCrsCheck(self.crs.code, self.townships)
         self.inserted = self.updated = 0
         self.prior_houses = self.conn.execute(text("SELECT count(*) FROM house")).scalar_one()
         self.deferred_indexes: list[str] | None = None
@@ -626,39 +622,11 @@ class _HouseImport(_Import):
             self.report.warning(int(rows[i]), self.mapping.header_of("declared_township"), names[i], "township_mismatch",
                                 f"坐标位于{self.names.get(township[i], township[i])}，与填报的“{names[i]}”不一致，以坐标为准。")  # fmt: skip
 
-    CRS_SAMPLE_PER_CHUNK = 5000
-
     def _sample_for_crs_check(self, typed, county, declared_county, lon, lat) -> None:
-        """Keep (up to a few thousand per chunk) the points whose declared township has a real polygon."""
-        if self.crs.code not in _CRS_CHECKED or not len(self.townships):
-            return
-        # The declared township is looked up in the declared county first: a shifted point may sit in the
-        # neighbouring county.
-        codes = self._declared_townships(typed, declared_county, county)
-        keep = np.flatnonzero(pd.notna(codes) & np.isfinite(lon) & np.isfinite(lat))
-        if len(keep) > self.CRS_SAMPLE_PER_CHUNK:
-            rng = np.random.default_rng(len(self.crs_sample))
-            keep = np.sort(rng.choice(keep, self.CRS_SAMPLE_PER_CHUNK, replace=False))
-        if len(keep):
-            self.crs_sample.append((codes[keep], lon[keep], lat[keep]))
-
-    def _check_township_crs(self) -> bool:
-        """Refuse (or, trusted, warn about) points systematically shifted out of their declared townships."""
-        if not self.crs_sample:
-            return False
-        codes, lon, lat = (np.concatenate(part) for part in zip(*self.crs_sample, strict=True))
-        check = check_declared_crs(_CRS_CHECKED[self.crs.code], self.townships, codes, lon, lat)
-        if not check.suspected:
-            return False
-        value = f"{check.outside}/{check.tested} → {check.probable.inside}/{check.tested}"
-        column = self.mapping.header_of("x")
-        if self.trust_crs:
-            self.report.warning(None, column, value, "crs_suspected_trusted", crs_message_zh(check)
-                                + "（导入时已确认坐标系无误：按声明的坐标系导入。）")  # fmt: skip
-        else:
-            self.report.error(None, column, value, "crs_suspected", crs_message_zh(check)
-                              + "如已核实坐标确为声明的坐标系，可加 --trust-crs（网页/接口：trust_crs=true）按声明导入。")  # fmt: skip
-        return True
+        """Points for the CRS check. The declared township is looked up in the declared county first: a
+        shifted point may sit in the neighbouring county."""
+        if self.crs_check.active:
+            self.crs_check.add(self._declared_townships(typed, declared_county, county), lon, lat)
 
     def encode(self, frame: pd.DataFrame) -> _HouseChunk:
         """COPY input for the path the writer is expected to take (in the parsing thread)."""
@@ -741,7 +709,7 @@ class _HouseImport(_Import):
     def check(self) -> None:
         """Another CRS than declared: by the townships when real polygons are loaded, else (a warning) by the
         counties. Duplicates were caught chunk by chunk."""
-        if self._check_township_crs():
+        if self.crs_check.judge(self.report, self.mapping.header_of("x"), self.trust_crs):
             return
         if self.crs.code in ("EPSG:4490", "EPSG:4326") and self.gcj_candidates:
             codes, lon, lat = (np.array(v) for v in zip(*self.gcj_candidates, strict=True))
