@@ -62,16 +62,12 @@ class Estimate:
     drawn: int = 0
 
 
-@dataclass
-class UnitFigures:
-    """One drawn county unit's key figures (module docstring)."""
+@dataclass(kw_only=True)
+class KeyFigures:
+    """The key figures a unit and a city both have (module docstring)."""
 
-    unit_code: str
-    unit_name: str
     city_code: str
     city_name: str
-    group: str | None
-    firm: str | None
     drawn: int
     inspected: int
     approved: int
@@ -87,39 +83,30 @@ class UnitFigures:
     review_total: float | None = None
     satisfaction_index: float | None = None
     satisfied_rate: float | None = None
-    satisfaction_ci: tuple[float, float] | None = None
-    satisfied_ci: tuple[float, float] | None = None
     satisfaction_n: int = 0
     synthetic: bool = False
 
 
-@dataclass
-class CityFigures:
-    """One city's key figures over its drawn units in scope (module docstring)."""
+@dataclass(kw_only=True)
+class UnitFigures(KeyFigures):
+    """One drawn county unit's key figures, with the intervals of its satisfaction figures."""
 
-    city_code: str
-    city_name: str
+    unit_code: str
+    unit_name: str
+    group: str | None
+    firm: str | None
+    satisfaction_ci: tuple[float, float] | None = None
+    satisfied_ci: tuple[float, float] | None = None
+
+
+@dataclass(kw_only=True)
+class CityFigures(KeyFigures):
+    """One city's key figures over its drawn units in scope."""
+
     units: int
     partial: bool
     groups: list[str]
     firms: list[str]
-    drawn: int
-    inspected: int
-    approved: int
-    accurate_share: Estimate
-    hazard_correct_share: Estimate
-    paper_rectification_share: Estimate
-    missed_per_house: Estimate
-    collapse_risk: int
-    notices_issued: int
-    notices_open: int
-    notices_overdue: int
-    notices_closed: int
-    review_total: float | None = None
-    satisfaction_index: float | None = None
-    satisfied_rate: float | None = None
-    satisfaction_n: int = 0
-    synthetic: bool = False
     unit_codes: list[str] = field(default_factory=list)
 
 
