@@ -16,7 +16,7 @@ from geo import draw as algo
 from service.accounts.scope import EVERYTHING, Scope
 from service.core.errors import InvalidInput
 from service.core.queries import SqlFiles
-from service.draws.service import get_draw, projected, stored_frame
+from service.draws.service import get_draw, known_version, projected, stored_frame
 
 SQL = SqlFiles("service.draws")
 
@@ -39,6 +39,7 @@ def coverage_report(session: Session, draw_id: int, replicates: int = 200, scope
     """Per unit: townships covered, spatial balance against SRS, attribute mix; overall; Chinese verdicts."""
     _drawn(session, draw_id)
     draw = get_draw(session, draw_id)
+    version = known_version(draw)  # the probabilities of the design the draw was made with
     frame = stored_frame(session, draw_id).merge(
         pd.DataFrame(session.execute(ATTRIBUTES_SQL, {"d": draw_id}).mappings().all()),
         on="house_id",
@@ -62,6 +63,7 @@ def coverage_report(session: Session, draw_id: int, replicates: int = 200, scope
             unit_frame[["house_id", "township_code", "commercial", "x", "y"]],
             unit.houses_requested,
             unit.commercial_min,
+            version=version,
         )
         unit_frame["inclusion_probability"] = unit_frame["house_id"].map(pi)
         ids = samples.loc[samples["unit_code"] == unit.unit_code, "house_id"].tolist()

@@ -3,7 +3,9 @@
 The algorithms are pure (``geo.draw``); this module gathers their inputs from the database, records
 everything that makes a draw reproducible (plan, seed, algorithm version, the frame itself and its
 digest, the drawn houses as they were), and proves later that nothing changed: ``verify`` re-runs the draw
-from the record and checks the plan's digest.
+from the record and checks the plan's digest. New draws record ``geo.draw.ALGORITHM_VERSION``; every later
+step (house draws, verification, coverage) uses the version the draw recorded, so a draw made with an
+earlier version stays reproducible after the default changes.
 
 A house draw, a publication and a replacement lock the draw's row first (``_locked_draw``) and check its
 state only then: of two at the same time, the second waits for the first and then gets a Conflict (409),
@@ -57,6 +59,17 @@ def sampling_units(session: Session) -> list[algo.UnitInfo]:
         text("SELECT code, name, city_code, is_city_seat, stands_alone FROM sampling_unit ORDER BY code")
     ).all()
     return [algo.UnitInfo(*r) for r in rows]
+
+
+def known_version(draw: Draw) -> str:
+    """The draw's recorded algorithm version, or InvalidInput when this software does not know it."""
+    if draw.algorithm_version not in algo.VERSIONS:
+        raise InvalidInput(
+            f"抽样 {draw.id} 记录的算法版本 {draw.algorithm_version} 未知（已知：{'、'.join(sorted(algo.VERSIONS))}）。",
+            f"Draw {draw.id} records the unknown algorithm version {draw.algorithm_version!r}; "
+            f"known: {sorted(algo.VERSIONS)}.",
+        )
+    return draw.algorithm_version
 
 
 def get_draw(session: Session, draw_id: int) -> Draw:
@@ -181,16 +194,19 @@ def projected(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def draw_all_units(
-    frame: pd.DataFrame, units: list[tuple[str, int, int]], seed: str
+    frame: pd.DataFrame, units: list[tuple[str, int, int]], seed: str, version: str = algo.ALGORITHM_VERSION
 ) -> dict[str, algo.UnitDraw]:
-    """Every unit's house draw from a frame: (unit code, houses, commercial minimum) each."""
+    """Every unit's house draw from a frame: (unit code, houses, commercial minimum) each, with the house draw
+    of algorithm ``version`` (a draw's recorded ``algorithm_version``; ValueError for an unknown one)."""
+    algo.check_version(version)
     results = {}
     by_unit = dict(tuple(frame.groupby("unit_code", sort=True))) if len(frame) else {}
     empty = frame.iloc[0:0]
     for code, houses, minimum in units:
         unit_frame = projected(by_unit.get(code, empty))
         results[code] = algo.draw_houses(
-            unit_frame[["house_id", "township_code", "commercial", "x", "y"]], houses, minimum, seed, code
+            unit_frame[["house_id", "township_code", "commercial", "x", "y"]], houses, minimum, seed, code,
+            version=version,
         )
     return results
 
@@ -213,10 +229,11 @@ def run_house_draws(session: Session, draw_id: int, actor: Actor) -> Draw:
             f"抽样 {draw_id} 已抽取房屋（{DRAW_STATUS[draw.status]}，可能刚由他人完成），不能重抽；如需重抽请新建抽样。",
             f"Draw {draw_id} has drawn its houses already (status {draw.status}); make a new draw instead.",
         )
+    version = known_version(draw)
     requests = _unit_requests(session, draw_id)
     frame = live_frame(session, [u for u, _, _ in requests])
     copy_frame(session.connection(), "draw_frame", frame.assign(draw_id=draw_id))
-    results = draw_all_units(frame, requests, draw.seed)
+    results = draw_all_units(frame, requests, draw.seed, version)
     rows = []
     for code, result in results.items():
         for role, table, order in [("sample", result.sample, "draw_order"),
@@ -299,7 +316,7 @@ def verify(session: Session, draw_id: int, actor: Actor) -> Verification:
     draw = get_draw(session, draw_id)
     plan, spec = get_plan(session, draw.plan_id)
     out = Verification(draw_id, False)
-    out.checks["algorithm_version"] = draw.algorithm_version == algo.ALGORITHM_VERSION
+    out.checks["algorithm_version"] = draw.algorithm_version in algo.VERSIONS  # re-run with the recorded one
     out.checks["plan_digest"] = _plan_digest_holds(session, draw_id, plan, out.details)
     picks = county_picks(spec, sampling_units(session), draw.seed)
     recorded = session.execute(SQL.one("recorded_units"), {"d": draw_id}).all()  # fmt: skip
@@ -307,10 +324,10 @@ def verify(session: Session, draw_id: int, actor: Actor) -> Verification:
     out.checks["units"] = [(u, r, round(p, 12), o) for u, r, p, o in recorded] == [
         (u, r, round(p, 12), o) for u, r, p, o in rerun
     ]
-    if draw.status != "units_drawn":
+    if draw.status != "units_drawn" and out.checks["algorithm_version"]:
         frame = stored_frame(session, draw_id)
         out.checks["frame_digest"] = digest_of_frame(frame) == draw.frame_digest
-        results = draw_all_units(frame, _unit_requests(session, draw_id), draw.seed)
+        results = draw_all_units(frame, _unit_requests(session, draw_id), draw.seed, draw.algorithm_version)
         stored = session.execute(SQL.one("stored_houses"), {"d": draw_id}).all()  # fmt: skip
         rerun_houses = sorted(
             [(c, "sample", int(r.draw_order), int(r.house_id)) for c, res in results.items() for r in res.sample.itertuples()]

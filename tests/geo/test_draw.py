@@ -1,4 +1,5 @@
-"""The draw (geo.draw): county draw, house draw, inclusion probabilities, replacements, digests. Pure."""
+"""The draw (geo.draw): county draw, house draw of version 1 (geo.draw_v1), inclusion probabilities, replacements,
+digests. Pure."""
 
 import hashlib
 import json
@@ -12,16 +13,14 @@ from hypothesis import strategies as st
 
 from boundaries import COUNTIES
 from geo.draw import (
-    ALGORITHM_VERSION,
     UnitDraw,
     UnitInfo,
-    draw_houses,
     draw_units,
     frame_digest,
-    inclusion_probabilities,
     next_replacement,
     rng_for,
 )
+from geo.draw_v1 import ALGORITHM_VERSION, draw_houses, inclusion_probabilities
 from geo.gansu import CITY_SEATS, STANDALONE_UNITS
 from tests.notice import APPENDIX_2024
 
