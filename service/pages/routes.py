@@ -87,6 +87,13 @@ def coverage_page() -> HTMLResponse:
     return _html("coverage.html")
 
 
+@router.get("/plans", dependencies=[Depends(page(Permission.PLAN))])
+def plans_page() -> HTMLResponse:
+    """The planners' workflow (provincial office): plans, the seed's source fixed in advance, the county and
+    house draws, coverage, comparison, publication, verification, exports and replacements."""
+    return _html("plans.html")
+
+
 @router.get("/accounts", dependencies=[Depends(page(Permission.ACCOUNTS))])
 def accounts_page() -> HTMLResponse:
     """Account administration (provincial office): list, create, disable, reset passwords."""

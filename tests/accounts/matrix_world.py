@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from service.audit.trail import Actor
 from tests.accounts.matrix_followup import build_followup
+from tests.accounts.matrix_planner import build_planner
 from tests.accounts.matrix_reports import build_reports
 from tests.accounts.matrix_review import build_review
 from tests.accounts.matrix_survey import build_survey
@@ -79,6 +80,7 @@ def build_world(engine) -> dict:
     followup |= build_review(engine, draws[0], UNIT, accounts["province"]["id"])
     followup |= build_reports(engine, UNIT, accounts["province"]["id"])
     followup |= build_survey(engine, UNIT, accounts["province"]["id"])
+    followup |= build_planner(engine, plan_id, accounts["province"]["id"])
     return {**followup, "unit": UNIT, "inspection": inspection, "photo": photo, "firm": firm, "team": team, "plan": plan_id, "published": draws[0], "units_drawn": draws[1], "houses_drawn": draws[2],
             "houses": houses, "survey_code": house[0], "lon": house[1], "lat": house[2], "site": site,
             "batch": batch, "network": network, "accounts": accounts, "spare": spare}  # fmt: skip

@@ -26,6 +26,7 @@ from service.core import ratelimit
 from tests import filemakers as fm
 from tests.accounts.matrix_dashboard import EXAMPLES_DASHBOARD
 from tests.accounts.matrix_followup import fresh_finding, notice_version, unacknowledged_version
+from tests.accounts.matrix_planner import EXAMPLES_PLANNER
 from tests.accounts.matrix_reports import EXAMPLES_REPORTS
 from tests.accounts.matrix_review import EXAMPLES_REVIEW
 from tests.accounts.matrix_survey import EXAMPLES_SURVEY
@@ -274,6 +275,7 @@ EXAMPLES: dict[tuple[str, str], Callable[[dict, str, dict], Call]] = {
     ("GET", "/redoc"): lambda w, n, a: Call(targeted=False),
 }
 EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_DASHBOARD.items()})  # noqa: B023
+EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_PLANNER.items()})  # noqa: B023
 EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_REPORTS.items()})  # noqa: B023
 EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_REVIEW.items()})  # noqa: B023
 EXAMPLES.update({k: (lambda f: lambda w, n, a: Call(**f(w, n, a)))(f) for k, f in EXAMPLES_SURVEY.items()})  # noqa: B023
