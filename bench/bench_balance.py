@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -154,7 +155,8 @@ def pi_check(recipe: FrameRecipe, frame: pd.DataFrame, draws: int, kwargs: dict)
     """Empirical inclusion frequencies of the project's design over ``draws`` draws against its recorded pi.
 
     Per house ``z_i = (O_i - R pi_i) / sqrt(R pi_i (1 - pi_i))`` (the draws are independent, so ``O_i`` is
-    binomial): the mean of ``z_i^2`` should be near 1 and the largest ``|z_i|`` near ``sqrt(2 ln N)``. Per
+    binomial): the mean of ``z_i^2`` should be near 1, and the smallest exact two-sided binomial p-value times
+    the number of houses (Bonferroni; ``|z|`` alone is misleading where ``R pi_i`` is about 1) above 0.01. Per
     township x commercial cell, the mean drawn count against ``sum(pi)`` with the draws' own variance
     (a cell whose count never varies must hit ``sum(pi)`` exactly).
     """
@@ -171,6 +173,9 @@ def pi_check(recipe: FrameRecipe, frame: pd.DataFrame, draws: int, kwargs: dict)
     assert pi is not None
     live = (pi > 0) & (pi < 1)
     z = (hits[live] - draws * pi[live]) / np.sqrt(draws * pi[live] * (1 - pi[live]))
+    k, pl = hits[live], pi[live]
+    p_two = np.minimum(1.0, 2 * np.minimum(stats.binom.cdf(k, draws, pl), stats.binom.sf(k - 1, draws, pl)))
+    p_bonf = min(1.0, float(p_two.min()) * int(live.sum()))
     sure_ok = bool(np.all(hits[pi >= 1] == draws) and np.all(hits[pi <= 0] == 0))
     expected = np.bincount(cell, weights=pi, minlength=n_cells)
     mean, sd = counts.mean(axis=0), counts.std(axis=0, ddof=1)
@@ -179,7 +184,8 @@ def pi_check(recipe: FrameRecipe, frame: pd.DataFrame, draws: int, kwargs: dict)
     fixed_ok = bool(np.allclose(mean[fixed], expected[fixed], atol=1e-9))
     return (
         f"pi check, {draws} draws: houses {int(live.sum())} with 0<pi<1, mean z^2 {np.mean(z**2):.3f} "
-        f"(expect ~1), max |z| {np.max(np.abs(z)):.2f} (expect ~{np.sqrt(2 * np.log(live.sum())):.1f}), "
+        f"(expect ~1), max |z| {np.max(np.abs(z)):.2f}, smallest exact binomial p x houses {p_bonf:.3f} "
+        f"(expect > 0.01), "
         f"pi=0/1 houses as recorded: {sure_ok}; cells {n_cells}: {int(fixed.sum())} with a fixed count "
         f"{'all = sum(pi)' if fixed_ok else 'NOT = sum(pi)'}, max |z| of the others "
         f"{np.max(np.abs(zc)) if len(zc) else 0:.2f}; pi range {pi.min():.4f}-{pi.max():.4f}"
