@@ -1,7 +1,7 @@
 // The leaders' provincial hazard map. Everything shown comes from the service: divisions with their
 // figures (/api/v1/map/divisions), key figures (/api/v1/map/summary), hazardous houses as vector tiles,
 // sites and their radii, and every Chinese label from /api/v1/vocabulary. This file only draws.
-import { esc, getJson, num, pct } from "/web/api.js";
+import { esc, getJson, me, num, pct } from "/web/api.js";
 import { addNoticesToMap } from "/web/notices-layer.js";
 import { addProgressToPanel } from "/web/field-progress.js";
 import { addInspectionsToMap } from "/web/inspection-layer.js";
@@ -667,12 +667,15 @@ function renderHouseLegend() {
 // ---- start ---------------------------------------------------------------------------------------------
 
 async function start() {
-  const [config, vocab, radii] = await Promise.all([
+  const [config, vocab, radii, who] = await Promise.all([
     getJson("/api/v1/map/config"),
     getJson("/api/v1/vocabulary"),
     getJson("/api/v1/sites/radii"),
+    me(),
   ]);
   Object.assign(state, { config, vocab, radii });
+  // The dashboard link only for those who may read it (inspectors may not: no link to a refusal).
+  document.getElementById("evaluation-link").hidden = !who.permissions.includes("evaluation.read");
   document.getElementById("synthetic-banner").hidden = !config.synthetic_frame;
   document.getElementById("crs-note").textContent = config.crs_note || "";
   createMap();

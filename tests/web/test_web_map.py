@@ -260,3 +260,24 @@ def test_chinese_glyphs_render_on_the_map_page(demo_page, demo_live_server):
         }"""
     )
     assert same == [False, True]
+
+
+def test_the_dashboard_link_shows_only_to_those_who_may_read_it(browser, demo_page, demo_live_server, demo_engine,
+                                                                demo_accounts):  # fmt: skip
+    """The provincial office gets the 评估看板 link; an inspector (no evaluation.read) gets no link to a 403."""
+    from sqlalchemy.orm import Session
+
+    from service.draws.plans import create_plan, preset
+    from tests.web.checks import logged_in_page
+
+    demo_page.goto(demo_live_server + "/map")
+    demo_page.wait_for_function(READY)
+    assert demo_page.get_by_role("link", name="评估看板").is_visible()
+    with Session(demo_engine) as session:
+        plan = create_plan(session, preset("gansu-2024"), source="test").id
+        session.commit()
+    who = demo_accounts("insp-map-link", "inspector", plan_id=plan, group="第一组")
+    with logged_in_page(browser, demo_live_server, {"username": who.username, "password": who.password}) as page:
+        page.goto(demo_live_server + "/map")
+        page.wait_for_function("() => document.body.dataset.state === 'ready'")
+        assert page.locator("#evaluation-link").is_hidden()
