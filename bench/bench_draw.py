@@ -1,7 +1,8 @@
 """Draw benchmarks: the whole province's draw on a frame of about 100,000 hazardous houses.
 
 Run: .venv/bin/python bench/bench_draw.py
-1. The algorithm alone (geo.draw): county draw + house draws of the 42 units. Target: under 1 s.
+1. The algorithm alone (geo.draw): county draw + house draws of the 42 units, with the default version
+   (spotcheck-draw/2) and with spotcheck-draw/1 for comparison. Target: under 1 s.
 2. End to end in PostGIS (service.draws): frame query, frame recorded with its digest, draws, rows written.
 3. Spatial balance (spsurvey's Pielou metric, 0 is perfect) of each unit's draw against simple random
    samples of the same size on the same frame, measured in the same run.
@@ -57,15 +58,19 @@ def main() -> None:
             county = time.perf_counter() - t
             frame = live_frame(session, [p.code for p in picks])
             requests = [(p.code, 20, 12) for p in picks]
-            times = []
-            for _ in range(5):
-                t = time.perf_counter()
-                results = draw_all_units(frame, requests, SEED)
-                times.append(time.perf_counter() - t)
             total_frame = len(live_frame(session, [u.code for u in units]))
             print(f"hazardous houses in the province: {total_frame:,}; in the 42 drawn units: {len(frame):,}")
-            print(f"algorithm: county draw {county * 1000:.1f} ms; house draws of {len(picks)} units "
-                  f"{statistics.median(times) * 1000:.0f} ms (median of 5, incl. projection) — target < 1 s")  # fmt: skip
+            for version in ("spotcheck-draw/1", algo.ALGORITHM_VERSION):
+                times = []
+                for _ in range(5):
+                    t = time.perf_counter()
+                    results = draw_all_units(frame, requests, SEED, version)
+                    times.append(time.perf_counter() - t)
+                print(f"algorithm {version}: county draw {county * 1000:.1f} ms; house draws of {len(picks)} units "
+                      f"{statistics.median(times) * 1000:.0f} ms (median of 5, incl. projection) — target < 1 s")  # fmt: skip
+                towns = [r.sample["township_code"].nunique() for r in results.values()]
+                reach = [min(20, frame.loc[frame["unit_code"] == c, "township_code"].nunique()) for c in results]
+                print(f"  townships covered {sum(towns)} of {sum(reach)} reachable (min(n, T) summed over the units)")
             # 2. End to end in PostGIS.
             t = time.perf_counter()
             actor = Actor(bench_account(engine)["id"], "基准测试")

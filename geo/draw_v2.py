@@ -17,7 +17,15 @@ replacements_per_stratum): the frame is sorted by ``house_id`` first, townships 
 3. **Fractional allocation** ``a[t, g]`` (expected houses of each cell; ``0 <= a <= N[t, g]``, group
    totals exactly ``c`` and ``m``), with ``p_c = c / C``, ``p_n = m / M`` (the stratified rates):
 
-   - ``D = T`` (*cover all*): every township gets one "coverage" house, commercial with share
+   - ``D = T`` (*cover all*), first choice, integer township totals: ``r_t = 1 + `` the largest-remainder
+     share of ``n - T`` in proportion to the stratified size ``w_t = p_c N[t,c] + p_n N[t,n]``, capped
+     at ``N_t - 1`` (``geo.draw_v1._apportion``); the commercial part of a township ``y_t = clip(r_t
+     phi'_t, max(0, r_t - N[t,n]), min(r_t, N[t,c]))`` with ``phi_t = p_c N[t,c] / w_t`` (1 or 0 for
+     one-group townships) and, for two-group townships, ``phi'_t = e^s phi_t / (e^s phi_t + 1 - phi_t)``,
+     ``s`` found by 200 bisection steps on ``[-60, 60]`` so that ``sum y = c``; non-commercial
+     ``r_t - y_t``. Used when it hits ``c`` within 1e-9 and leaves every two-group township both groups
+     (``0 < y_t < r_t``), so no house has probability 0; otherwise:
+   - ``D = T`` (*cover all*), fallback: every township gets one "coverage" house, commercial with share
      ``phi_t = p_c N[t,c] / (p_c N[t,c] + p_n N[t,n])`` (1 or 0 for one-group townships); when
      ``sum phi > c`` the shares of the two-group townships are scaled by ``(c - A) / (sum phi - A)``
      (``A``: commercial-only townships), when ``T - sum phi > m`` their ``1 - phi`` by
@@ -62,6 +70,7 @@ import pandas as pd
 from geo.balance import controlled_round
 from geo.draw import UnitDraw, rng_for
 from geo.draw_v1 import (
+    _apportion,
     _grts_walks,
     _pps_probabilities,
     _replacement_positions,
@@ -105,6 +114,39 @@ def _cover_all(sizes: np.ndarray, k: np.ndarray, p: np.ndarray) -> np.ndarray:
     extra = k - cover.sum(axis=0)
     share = np.divide(room, room.sum(axis=0), out=np.zeros_like(room), where=room.sum(axis=0) > 0)
     return cover + np.maximum(extra, 0.0) * share
+
+
+def _integer_cover(sizes: np.ndarray, k: np.ndarray, p: np.ndarray) -> np.ndarray | None:
+    """Cover all with integer township totals, or None when the split would give some house probability 0."""
+    n = int(k.sum())
+    per_town = sizes.sum(axis=1)
+    w = (sizes * p).sum(axis=1)
+    r = 1 + _apportion(n - len(sizes), w, (per_town - 1).astype(np.int64)).astype(float)
+    lo = np.maximum(0.0, r - sizes[:, 1])
+    hi = np.minimum(r, sizes[:, 0])
+    if not lo.sum() + 1e-9 < k[0] < hi.sum() - 1e-9:
+        return None
+    both = (sizes[:, 0] > 0) & (sizes[:, 1] > 0)
+    phi = np.where(sizes[:, 0] > 0, 1.0, 0.0)
+    phi[both] = sizes[both, 0] * p[0] / w[both]
+
+    def split(log_s: float) -> np.ndarray:
+        odds = np.exp(log_s) * phi[both]
+        y = phi * r
+        y[both] = r[both] * odds / (odds + 1 - phi[both])
+        return np.clip(y, lo, hi)
+
+    a_, b_ = -60.0, 60.0
+    for _ in range(200):
+        mid = (a_ + b_) / 2
+        if split(mid).sum() < k[0]:
+            a_ = mid
+        else:
+            b_ = mid
+    y = split((a_ + b_) / 2)
+    if np.any(both & ((y <= 0) | (y >= r))) or abs(y.sum() - k[0]) > 1e-9:
+        return None
+    return np.column_stack([y, r - y])
 
 
 def _pps(sizes: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -177,7 +219,9 @@ def _plan(frame: pd.DataFrame, n: int, commercial_min: int) -> _Plan:
         d = min(t_count, n, t_c + m, t_n + c)
         if d == t_count:
             p = np.array([c / big_c if big_c else 0.0, m / big_m if big_m else 0.0])
-            a = _cover_all(sizes, k, p)
+            a = _integer_cover(sizes, k, p)
+            if a is None:
+                a = _cover_all(sizes, k, p)
         elif c < t_c and m < t_n:
             a = _pps(sizes, k)
         else:
