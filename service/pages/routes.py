@@ -31,13 +31,16 @@ PAGE_SUFFIXES = (".html", ".htm")
 # after logout the back button shows nothing.
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 ROLE_OPTIONS = "<!-- role options -->"
+# The signed-in account's bar (name, role, logout), the same on every page that has one: web/partials/.
+USER_BAR = "<!-- user-bar -->"
 
 router = APIRouter(include_in_schema=False)
 
 
 def _html(name: str, replacements: dict[str, str] | None = None) -> HTMLResponse:
     text = (WEB_DIR / name).read_text(encoding="utf-8")
-    for marker, value in (replacements or {}).items():
+    shared = {USER_BAR: (WEB_DIR / "partials" / "user-bar.html").read_text(encoding="utf-8").rstrip("\n")}
+    for marker, value in {**shared, **(replacements or {})}.items():
         text = text.replace(marker, value)
     return HTMLResponse(text, headers=NO_STORE)
 
