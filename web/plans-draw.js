@@ -123,11 +123,11 @@ function actions(draw, others, refresh) {
   }
   items.push(act("verify-button", "复核", async () => {
     const v = await postJson(`/api/v1/draws/${draw.id}/verify`);
+    await refresh(true); // the log holds the verification first, then the result is shown
     const box = document.getElementById("verify-result");
     box.replaceChildren(el("strong", { className: v.identical ? "ok" : "bad", text: v.identical ? "复核一致：由方案、种子、算法和抽样框重算的结果与记录完全相同。" : "复核不一致！" }),
       el("ul", {}, ...Object.entries(v.checks).map(([k, ok]) => el("li", { className: ok ? "ok" : "bad", text: `${CHECKS[k] || k}：${ok ? "一致" : "不一致"}` }))));
     box.hidden = false;
-    await refresh(true);
   }));
   if (draw.status !== "units_drawn") {
     items.push(el("span", { className: "exports" }, "导出：",

@@ -75,10 +75,10 @@ async function openPlan(id, keepDraw = false) {
 async function createFrom(url, body, button) {
   await guarded(button, async () => {
     const plan = await postJson(url, body);
-    say(message, `已新建方案 ${plan.id}：${plan.name}。下一步：记录种子来源。`, "ok");
     await loadPlans();
     await openPlan(plan.id);
     document.getElementById("plan-form-box").open = false;
+    say(message, `已新建方案 ${plan.id}：${plan.name}。下一步：记录种子来源。`, "ok");
   });
 }
 

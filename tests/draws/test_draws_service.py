@@ -264,7 +264,8 @@ def test_api_flow(demo_api):
     bad_plan = demo_api.post(
         "/api/v1/plans", json={"name": "x", "year": 2025, "houses_per_unit": 5, "commercial_min": 9}
     )
-    assert bad_plan.status_code == 422 and "commercial_min" in bad_plan.json()["message"]
+    assert bad_plan.status_code == 422 and "经营性房屋最低数" in bad_plan.json()["message"]
+    assert "commercial_min" in bad_plan.json()["message_en"]
     unknown = demo_api.post("/api/v1/plans", json={"name": "x", "year": 2025, "fixed_units": ["629999"]})
     assert unknown.status_code == 422 and "629999" in unknown.json()["message"]
     assert demo_api.get("/api/v1/draws/999999").status_code == 404

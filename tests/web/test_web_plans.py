@@ -88,6 +88,7 @@ def test_the_planners_workflow_from_preset_to_replacement(demo_page, demo_live_s
     # 6. Verify: identical.
     page.click("#verify-button")
     page.wait_for_selector("#verify-result:not([hidden])")
+    page.wait_for_selector(f'body[data-draw="{draw_id}:published:4"]')  # the log holds the verification
     assert "复核一致" in page.locator("#verify-result").inner_text()
 
     # 7. Export: the link downloads the workbook.
