@@ -35,7 +35,7 @@ from service.draws.schemas import Id, SeedCommitmentIn, SeedCommitmentOut
 CHINA = ZoneInfo("Asia/Shanghai")
 NO_COMMITMENT = "未事先公布种子来源"
 
-router = APIRouter(tags=["draws"])
+router = APIRouter()  # its tag comes from the plans router it is included in
 
 
 def _shown(t: dt.datetime) -> str:
