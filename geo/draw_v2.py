@@ -22,7 +22,7 @@ replacements_per_stratum): the frame is sorted by ``house_id`` first, townships 
      at ``N_t - 1`` (``geo.draw_v1._apportion``); the commercial part of a township ``y_t = clip(r_t
      phi'_t, max(0, r_t - N[t,n]), min(r_t, N[t,c]))`` with ``phi_t = p_c N[t,c] / w_t`` (1 or 0 for
      one-group townships) and, for two-group townships, ``phi'_t = e^s phi_t / (e^s phi_t + 1 - phi_t)``,
-     ``s`` found by 200 bisection steps on ``[-60, 60]`` so that ``sum y = c``; non-commercial
+     ``s`` found by 100 bisection steps on ``[-60, 60]`` so that ``sum y = c``; non-commercial
      ``r_t - y_t``. Used when it hits ``c`` within 1e-9 and leaves every two-group township both groups
      (``0 < y_t < r_t``), so no house has probability 0; otherwise:
    - ``D = T`` (*cover all*), fallback: every township gets one "coverage" house, commercial with share
@@ -137,7 +137,7 @@ def _integer_cover(sizes: np.ndarray, k: np.ndarray, p: np.ndarray) -> np.ndarra
         return np.clip(y, lo, hi)
 
     a_, b_ = -60.0, 60.0
-    for _ in range(200):
+    for _ in range(100):
         mid = (a_ + b_) / 2
         if split(mid).sum() < k[0]:
             a_ = mid
