@@ -40,8 +40,18 @@ def w(demo_engine):
     actor = Actor(make_account(demo_engine, "drawer", "province").id, "测试抽样员（drawer）")
     with Session(demo_engine) as session:
         plan = create_plan(session, PlanSpec(**PLAN), source="test")
-        draw = run_county_draw(session, plan.id, "检查组范围", actor)
-        run_house_draws(session, draw.id, actor)
+        # The first seed whose draw puts a house of 城关区 near one of its sites (the sites test needs one).
+        for seed in ["检查组范围", *(f"检查组范围-{i}" for i in range(1, 60))]:
+            attempt = session.begin_nested()
+            draw = run_county_draw(session, plan.id, seed, actor)
+            run_house_draws(session, draw.id, actor)
+            if session.execute(text(
+                "SELECT EXISTS (SELECT 1 FROM draw_house d JOIN house_proximity p ON p.house_id = d.house_id "
+                "JOIN sensitive_site s ON s.id = p.site_id WHERE d.draw_id = :d AND d.role = 'sample' "
+                "AND d.unit_code = :u AND s.county_code = :u)"), {"d": draw.id, "u": OWN}).scalar():  # fmt: skip
+                attempt.commit()
+                break
+            attempt.rollback()
         publish(session, draw.id, actor)
         other = run_county_draw(session, plan.id, "另一次抽样", actor)  # no house of it is assigned
         session.commit()
@@ -67,9 +77,16 @@ def w(demo_engine):
         drawn = conn.execute(text(
             "SELECT house_id, unit_code, position FROM draw_house WHERE draw_id = :d AND role = 'sample' "
             "ORDER BY unit_code, position"), {"d": draw_id}).all()  # fmt: skip
+        # Team A: six drawn houses of its unit, the first of them near a site (whichever houses the draw picks).
+        near = set(conn.execute(text(
+            "SELECT p.house_id FROM house_proximity p JOIN sensitive_site s ON s.id = p.site_id "
+            "WHERE p.house_id = ANY(:i) AND s.county_code = :u"), {"i": [h for h, _, _ in drawn], "u": OWN}).scalars())  # fmt: skip
+        own = [h for h, unit, _ in drawn if unit == OWN]
+        first_near = next(h for h in own if h in near)
+        team_a = set([first_near, *[h for h in own if h != first_near][:5]])
         houses = {"A": [], "B": []}
-        for house, unit, position in drawn:
-            team = "A" if unit == OWN and position <= 6 else "B"
+        for house, unit, _ in drawn:
+            team = "A" if house in team_a else "B"
             houses[team].append(house)
             conn.execute(text(
                 "INSERT INTO field_assignment (draw_id, house_id, team_id, unit_code, source) "
