@@ -339,6 +339,9 @@ def verify(session: Session, draw_id: int, actor: Actor) -> Verification:
     if draw.status == "published":
         out.checks["result_digest"] = result_digest(session, draw_id) == draw.result_digest
     out.identical = all(out.checks.values())
+    from service.draws.seeds import seed_record  # seeds -> schemas -> this module: imported when called
+
+    out.details.update(seed_record(session, draw))  # the seed's source fixed in advance (or not): shown, not re-run
     out.details.update({"seed": draw.seed, "algorithm_version": draw.algorithm_version, "frame_digest": draw.frame_digest,
                         "result_digest": draw.result_digest})  # fmt: skip
     _event(session, draw_id, "verified", actor, detail={"identical": out.identical, "checks": out.checks})

@@ -106,6 +106,10 @@ def test_a_draw_names_its_commitment_and_shows_both_steps(client, engine):
     audit = _audit(engine, "draw_units")
     assert audit[-1].detail["seed_commitment_id"] == c["id"] and audit[-1].account_id == client.admin.id
 
+    verified = client.post(f"/api/v1/draws/{d['id']}/verify").json()  # the proof names the commitment too
+    assert verified["identical"] and verified["details"]["seed_commitment"]["id"] == c["id"]
+    assert verified["details"]["seed_warnings"] == []
+
     again = client.post("/api/v1/draws", json={"plan_id": plan, "seed": "另一个数", "seed_commitment_id": c["id"]})
     assert "已用于抽样" in _refused(again, 409)  # no drawing again and again under one promise
 
@@ -116,6 +120,8 @@ def test_a_draw_without_commitment_still_works_and_says_so(client):
     assert draw.status_code == 201, draw.text
     assert draw.json()["seed_commitment"] is None
     assert any("未事先公布种子来源" in w for w in draw.json()["seed_warnings"])
+    verified = client.post(f"/api/v1/draws/{draw.json()['id']}/verify").json()
+    assert verified["identical"] and any("未事先公布种子来源" in w for w in verified["details"]["seed_warnings"])
 
 
 def test_a_commitment_fixed_after_its_value_was_public_is_warned_of(client):
