@@ -141,7 +141,8 @@ def test_an_inspection_made_offline_is_kept_reloaded_and_sent_when_the_signal_re
 ):  # fmt: skip
     base, world = field_server
     h = _house(base, world)
-    answers = valid_answers(h["registry"])
+    # What the page asks for this house (and the service stores): the answers its record makes relevant.
+    answers = forms.clean(forms.load_form(), valid_answers(h["registry"]), h["registry"])
     here = (h["lon"] + 0.0001, h["lat"])  # about 9 m east of the house
     with phone_page(browser, base, "i1", world, _device(*here)) as page:
         context = page.context
