@@ -92,7 +92,8 @@ async function sendPhoto(store, entry, draft) {
   if (photo.caption) form.append("caption", photo.caption);
   const out = await request("POST", `${API}/${draft.server.id}/photos`, { body: form });
   const stored = out.photos.find((p) => p.client_id === photo.client_id);
-  await store.put("photos", { ...photo, uploaded: true, server: stored || null, error: null });
+  // Changed in place: a caption typed while the upload was out is kept on the phone.
+  await store.change("photos", photo.client_id, (p) => Object.assign(p, { uploaded: true, server: stored || null, error: null }));
   await update(store, entry.key, (d) => { d.server = out; });
 }
 
@@ -107,7 +108,7 @@ async function refused(store, entry, draft, err) {
   }
   if (entry.kind === "photo") {
     const photo = await store.get("photos", entry.photo_id);
-    if (photo) await store.put("photos", { ...photo, error: err.message });
+    if (photo) await store.change("photos", photo.client_id, (p) => { p.error = err.message; });
     await store.del("outbox", entry.id);
     return false;
   }

@@ -193,20 +193,36 @@ function drawPhotos() {
   const ids = new Set(state.photos.map((p) => p.client_id));
   const server = (state.draft.server?.photos || []).filter((p) => !ids.has(p.client_id));
   const items = [...state.photos.map((p) => ({ local: p })), ...server.map((p) => ({ remote: p }))];
-  box.querySelector("ul.photos").replaceChildren(...items.map(({ local, remote }) => {
-    const li = $("photo-template").content.firstElementChild.cloneNode(true);
-    const caption = li.querySelector(".caption"), drop = li.querySelector(".drop-photo");
-    li.dataset.client = (local || remote).client_id;
-    li.querySelector("img").src = local ? photoUrl(local) : remote.url;
-    caption.value = (local ? local.caption : remote.caption) || "";
+  // Each photo keeps its element across redraws (a sync step redraws while the inspector types a caption).
+  const list = box.querySelector("ul.photos");
+  const kept = new Map([...list.children].map((li) => [li.dataset.client, li]));
+  const nodes = items.map(({ local, remote }) => {
+    const id = (local || remote).client_id;
+    const li = kept.get(id) || photoItem(id, local);
+    const caption = li.querySelector(".caption"), img = li.querySelector("img");
+    const src = local ? photoUrl(local) : remote.url;
+    if (img.getAttribute("src") !== src) img.src = src;
+    if (caption !== document.activeElement) caption.value = (local ? local.caption : remote.caption) || "";
     const sent = remote || local.uploaded;
     li.dataset.uploaded = String(!!sent);
     li.querySelector(".photo-state").textContent = local?.error ? `未能上传：${local.error}` : sent ? "已上传" : "待上传";
-    caption.disabled = drop.hidden = !!sent || !editable();
-    caption.addEventListener("change", () => state.store.change("photos", local.client_id, (p) => { p.caption = caption.value.trim(); }));
-    drop.addEventListener("click", () => removePhoto(local));
+    caption.disabled = li.querySelector(".drop-photo").hidden = !!sent || !editable();
     return li;
-  }));
+  });
+  // Moving an element takes the focus from it: the list is rebuilt only when its photos change.
+  if (nodes.length !== list.children.length || nodes.some((li, k) => list.children[k] !== li)) list.replaceChildren(...nodes);
+}
+
+/** A photo's list item; its caption is kept on the phone as it is typed. */
+function photoItem(id, local) {
+  const li = $("photo-template").content.firstElementChild.cloneNode(true);
+  li.dataset.client = id;
+  const caption = li.querySelector(".caption");
+  if (local) {
+    caption.addEventListener("input", () => state.store.change("photos", id, (p) => { p.caption = caption.value.trim(); }));
+    li.querySelector(".drop-photo").addEventListener("click", () => removePhoto(local));
+  }
+  return li;
 }
 
 function drawMissing() {

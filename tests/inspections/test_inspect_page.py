@@ -178,12 +178,15 @@ def test_an_inspection_made_offline_is_kept_reloaded_and_sent_when_the_signal_re
         page.set_input_files("#photo-input", files)
         page.wait_for_function(f"() => document.querySelectorAll('li.photo').length === {needed}")
         caption = page.locator("li.photo .caption").first
-        caption.fill("房屋东立面")
-        caption.press("Tab")
+        caption.fill("房屋东立面")  # kept as it is typed: no need to leave the field ...
+        page.evaluate("() => window.spotcheckInspect.sync()")  # ... and a sync step redraws around it
+        assert caption.input_value() == "房屋东立面"
+        assert caption.evaluate("(e) => e === document.activeElement")
         # A photo taken by mistake is deleted before it is sent.
         extra = [{"name": "x.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_exif()}]
         page.set_input_files("#photo-input", extra)
         page.wait_for_function(f"() => document.querySelectorAll('li.photo').length === {needed + 1}")
+        assert caption.input_value() == "房屋东立面"  # the list was redrawn around it
         page.locator("li.photo .drop-photo").last.click()
         page.wait_for_function(f"() => document.querySelectorAll('li.photo').length === {needed}")
         assert page.locator("li.photo .photo-state").first.inner_text() == "待上传"
