@@ -17,3 +17,13 @@ def app_routes() -> list[tuple[str, str, APIRoute]]:
             if isinstance(route, APIRoute):
                 out += [(m, path, route) for m in sorted(route.methods)]
     return out
+
+
+def declared(dependant) -> list:
+    """Every dependency callable of a route that declares a permission (recursively)."""
+    found = []
+    for dep in dependant.dependencies:
+        if hasattr(dep.call, "permission"):
+            found.append(dep.call)
+        found += declared(dep)
+    return found

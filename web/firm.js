@@ -4,6 +4,7 @@
 // this file only draws, and sends what the user chose.
 import { dateTime, dec, esc, getJson, me, num, patchJson, pct, postJson } from "/web/api.js";
 import { el, say, showUser } from "/web/dom.js";
+import { replaceButton } from "/web/firm-replace.js";
 import { showProgress } from "/web/field-progress.js";
 
 const FIELD = "/api/v1/field";
@@ -317,7 +318,8 @@ function renderAssignments() {
       el("td", { text: unitName(a.unit_code) }),
       el("td", { text: a.priority_label }),
       el("td", {}, swatch(a.team_id), choice),
-      el("td", { className: a.visited_at ? "ok" : "", text: a.visited_at ? dateTime(a.visited_at) : "未入户" }));
+      el("td", { className: a.visited_at ? "ok" : "", text: a.visited_at ? dateTime(a.visited_at) : "未入户" }),
+      el("td", {}, a.visited_at ? "" : replaceButton(a, act)));
   }));
 }
 

@@ -60,7 +60,7 @@ function steps(draw, plan) {
     else if (e.kind === "published") note = `结果摘要 ${String(e.detail.result_digest || "").slice(0, 16)}…`;
     else if (e.kind === "verified") note = e.detail.identical ? "复核一致" : "复核不一致";
     else if (e.kind === "replacement_used") {
-      note = `房屋 ${e.house_id} → 备选 ${e.replacement_house_id}；${draw.replacement_reasons[e.reason] || e.reason}` +
+      note = `房屋 ${e.survey_code || e.house_id} → 备选 ${e.replacement_survey_code || e.replacement_house_id}；${draw.replacement_reasons[e.reason] || e.reason}` +
         (e.note ? `；${e.note}` : "");
     }
     row(e.kind, KINDS[e.kind] || e.kind, e.actor, e.at, note);

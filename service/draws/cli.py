@@ -40,6 +40,45 @@ def _cmd_plan_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_plan_seed(args: argparse.Namespace, settings: Settings) -> int:
+    import datetime as dt
+
+    from service.accounts.cli import actor_for
+    from service.accounts.roles import Permission
+    from service.audit.trail import record
+    from service.core.errors import InvalidInput
+    from service.draws.seeds import CHINA, commit
+
+    try:
+        public_at = dt.datetime.fromisoformat(args.public_at) if args.public_at else None
+    except ValueError:
+        raise InvalidInput(f"公布时间“{args.public_at}”无法识别，请写作 2024-10-21 21:30（北京时间）。",
+                           f"Cannot read the time {args.public_at!r}.") from None  # fmt: skip
+    with session_for(settings) as session:
+        actor = actor_for(session, args.by, Permission.DRAW)
+        row = commit(session, args.plan, args.source, public_at, actor)
+        record(session, actor, "seed_commit", "seed_commitment", row.id,
+               detail={"plan_id": args.plan, "source": row.source,
+                       "public_at": row.public_at.isoformat() if row.public_at else None})  # fmt: skip
+        session.commit()
+        public = row.public_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M") if row.public_at else "not given"
+        print(f"seed commitment {row.id} of plan {args.plan}: {row.source}")
+        print(f"  fixed at {row.fixed_at.astimezone(CHINA):%Y-%m-%d %H:%M:%S} (Beijing, server time) by {row.actor};"
+              f" value public from {public}")  # fmt: skip
+        print(f"  draw with: spotcheck draw units {args.plan} --seed VALUE --commitment {row.id} --by USER")
+    return 0
+
+
+def _cmd_plan_seeds(args: argparse.Namespace, settings: Settings) -> int:
+    from service.draws.seeds import CHINA, commitments
+
+    with session_for(settings) as session:
+        for c in commitments(session, args.plan):
+            used = f"used by draw {c['used_by_draw_id']}" if c["used_by_draw_id"] else "unused"
+            print(f"{c['id']}\t{c['fixed_at'].astimezone(CHINA):%Y-%m-%d %H:%M:%S}\t{c['fixed_by']}\t{used}\t{c['source']}")
+    return 0
+
+
 def _print_draw(session, draw_id: int) -> None:
     from service.accounts.scope import EVERYTHING
     from service.draws.queries import summary
@@ -65,14 +104,13 @@ def _cmd_draw_units(args: argparse.Namespace, settings: Settings) -> int:
     from service.accounts.cli import actor_for
     from service.accounts.roles import Permission
     from service.audit.trail import record
-    from service.draws.service import run_county_draw
+    from service.draws.seeds import county_draw
 
     with session_for(settings) as session:
         actor = actor_for(session, args.by, Permission.DRAW)
-        draw = run_county_draw(session, args.plan, args.seed, actor)
-        record(
-            session, actor, "draw_units", "draw", draw.id, detail={"plan_id": args.plan, "seed": args.seed}
-        )
+        draw = county_draw(session, args.plan, args.seed, args.commitment, actor)
+        record(session, actor, "draw_units", "draw", draw.id,
+               detail={"plan_id": args.plan, "seed": args.seed, "seed_commitment_id": args.commitment})  # fmt: skip
         session.commit()
         _print_draw(session, draw.id)
     return 0
@@ -136,15 +174,17 @@ def _cmd_draw_replace(args: argparse.Namespace, settings: Settings) -> int:
     from service.accounts.cli import actor_for
     from service.accounts.roles import Permission
     from service.audit.trail import record
-    from service.draws.service import use_replacement
+    from service.draws.replacements import use_replacement
 
     with session_for(settings) as session:
         actor = actor_for(session, args.by, Permission.REPLACE)
-        replacement = use_replacement(session, args.draw, args.house, args.reason, actor, args.note)
+        taken = use_replacement(session, args.draw, args.house, args.reason, actor, args.note)
         record(session, actor, "draw_replace", "draw", args.draw,
-               detail={"house_id": args.house, "replacement_house_id": replacement, "reason": args.reason})  # fmt: skip
+               detail={"house_id": args.house, "replacement_house_id": taken.replacement_house_id,
+                       "reason": args.reason})  # fmt: skip
         session.commit()
-    print(f"house {args.house} replaced by house {replacement} ({args.reason}, by {args.by})")
+    print(f"house {args.house} ({taken.survey_code}) replaced by house {taken.replacement_house_id} "
+          f"({taken.replacement_survey_code}; {args.reason}, by {args.by})")
     return 0
 
 
@@ -178,6 +218,14 @@ def add_commands(sub: argparse._SubParsersAction, add: Callable) -> None:
     )
     pc.add_argument("--by", required=True, help="username of the account that makes the plan")
     add(plan_sub, "list", _cmd_plan_list, "List the stored plans.")
+    sd = add(plan_sub, "seed", _cmd_plan_seed,
+             "Fix where the plan's seed will come from, before the draw (server time; cannot be changed).")  # fmt: skip
+    sd.add_argument("plan", type=int, help="plan id")
+    sd.add_argument("--source", required=True, help="the public source, e.g. 中国福利彩票双色球第2024123期开奖号码，2024-10-21 开奖")
+    sd.add_argument("--public-at", help="when the value becomes public (Beijing time unless an offset is given)")
+    sd.add_argument("--by", required=True, help="username of the account that fixes it")
+    ss = add(plan_sub, "seeds", _cmd_plan_seeds, "List a plan's seed commitments, newest first.")
+    ss.add_argument("plan", type=int, help="plan id")
 
     draw = sub.add_parser("draw", help="Draws: units, houses, publish, verify, show, export, replace.")
     draw_sub = draw.add_subparsers(dest="draw_command", metavar="ACTION", required=True)
@@ -191,6 +239,7 @@ def add_commands(sub: argparse._SubParsersAction, add: Callable) -> None:
     du.add_argument(
         "--seed", required=True, help="public value fixed in advance, e.g. a lottery result and its date"
     )
+    du.add_argument("--commitment", type=int, help="id of the seed commitment the seed was read from (plan seed)")
     du.add_argument("--by", required=True, help="username of the account that runs the draw")
     for name, help_ in (("houses", "Draw every unit's houses and replacement list; record the frame and its digest."),
                         ("publish", "Publish a draw: record its result digest; it can no longer change.")):  # fmt: skip

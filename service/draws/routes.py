@@ -5,6 +5,7 @@ Every write names the account that made it, in the draw's own event log and in t
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -17,8 +18,8 @@ from service.core.db import SessionDep
 from service.core.ratelimit import limit
 from service.core.settings import SettingsDep
 from service.draws import export as draw_export
-from service.draws.plans import get_plan
 from service.draws.queries import draw_unit_map, draws_list, summary, visible_draw
+from service.draws.replacements import use_replacement
 from service.draws.schemas import (
     CoverageOut,
     DrawIn,
@@ -30,8 +31,8 @@ from service.draws.schemas import (
     ReplacementOut,
     VerificationOut,
 )
-from service.draws.seeds import commitment_for_draw
-from service.draws.service import publish, run_county_draw, run_house_draws, use_replacement, verify
+from service.draws.seeds import county_draw
+from service.draws.service import publish, run_house_draws, verify
 
 router = APIRouter(prefix="/api/v1", tags=["draws"])
 UnitCode = Annotated[str, Query(max_length=12)]
@@ -52,14 +53,7 @@ def create(principal: Permit(Permission.DRAW), session: SessionDep, body: DrawIn
     """Draw the plan's units (or take its fixed units) with the given seed. With ``seed_commitment_id`` the
     draw names the plan's commitment the seed was read from (fixed before now, its value public, unused);
     without one the draw is recorded as 未事先公布种子来源 (see service/draws/seeds.py)."""
-    commitment = None
-    if body.seed_commitment_id is not None:
-        get_plan(session, body.plan_id)  # 404 for an unknown plan before anything about its commitments
-        commitment = commitment_for_draw(session, body.plan_id, body.seed_commitment_id)
-    draw = run_county_draw(session, body.plan_id, body.seed, principal.actor)
-    if commitment is not None:
-        draw.seed_commitment_id = commitment.id
-        session.flush()
+    draw = county_draw(session, body.plan_id, body.seed, body.seed_commitment_id, principal.actor)
     record(
         session,
         principal.actor,
@@ -125,12 +119,13 @@ def replace(
 ) -> ReplacementOut:
     """Take the next replacement the design allows; who, when and why are logged."""
     visible_draw(session, principal.scope, draw_id)
-    replacement = use_replacement(session, draw_id, body.house_id, body.reason, principal.actor, body.note,
-                                  scope=principal.scope)  # fmt: skip
+    taken = use_replacement(session, draw_id, body.house_id, body.reason, principal.actor, body.note,
+                            scope=principal.scope)  # fmt: skip
     record(session, principal.actor, "draw_replace", "draw", draw_id,
-           detail={"house_id": body.house_id, "replacement_house_id": replacement, "reason": body.reason})  # fmt: skip
+           detail={"house_id": body.house_id, "replacement_house_id": taken.replacement_house_id,
+                   "reason": body.reason})  # fmt: skip
     session.commit()
-    return ReplacementOut(draw_id=draw_id, house_id=body.house_id, replacement_house_id=replacement)
+    return ReplacementOut(draw_id=draw_id, **asdict(taken))
 
 
 @router.get("/draws/{draw_id}/export", summary="Export a draw: xlsx, csv or geojson", response_class=Response,

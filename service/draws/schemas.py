@@ -99,7 +99,9 @@ class DrawEventOut(BaseModel):
     id: int
     kind: str
     house_id: int | None
+    survey_code: str | None
     replacement_house_id: int | None
+    replacement_survey_code: str | None
     reason: str | None
     actor: str | None
     account_id: int | None
@@ -158,7 +160,10 @@ class ReplacementOut(BaseModel):
 
     draw_id: int
     house_id: int
+    survey_code: str
     replacement_house_id: int
+    replacement_survey_code: str
+    team_id: int | None = Field(description="The field team the replacement was handed to (the replaced house's)")
 
 
 class CoverageOut(BaseModel):

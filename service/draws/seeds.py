@@ -10,7 +10,7 @@ makes it convincing is that its *source* was fixed before the value was known, a
    (``POST /api/v1/draws`` with ``seed_commitment_id``): it must belong to the draw's plan, be fixed before
    now, its value be public already, and not have served another draw (one draw per commitment).
 3. Every draw's record carries its commitment and the warnings a reader should see (``seed_record``): no
-   commitment (未事先公布种子来源, as the CLI's and older draws), a commitment fixed when its value was
+   commitment (未事先公布种子来源, as older draws and any made without one), a commitment fixed when its value was
    public already, a draw before the value was public.
 """
 
@@ -31,6 +31,7 @@ from service.core.errors import Conflict, InvalidInput
 from service.draws.models import Draw, SeedCommitment
 from service.draws.plans import get_plan
 from service.draws.schemas import Id, SeedCommitmentIn, SeedCommitmentOut
+from service.draws.service import run_county_draw
 
 CHINA = ZoneInfo("Asia/Shanghai")
 NO_COMMITMENT = "未事先公布种子来源"
@@ -92,6 +93,20 @@ def commitment_for_draw(session: Session, plan_id: int, commitment_id: int) -> S
             f"Seed commitment {commitment_id} was used by draw {used}; commit a new seed source first.",
         )
     return row
+
+
+def county_draw(session: Session, plan_id: int, seed: str, commitment_id: int | None, actor: Actor) -> Draw:
+    """The county draw of a plan with ``seed``, naming the commitment it was read from when one is given
+    (checked by ``commitment_for_draw``); the API and the CLI both draw through here."""
+    commitment = None
+    if commitment_id is not None:
+        get_plan(session, plan_id)  # 404 for an unknown plan before anything about its commitments
+        commitment = commitment_for_draw(session, plan_id, commitment_id)
+    draw = run_county_draw(session, plan_id, seed, actor)
+    if commitment is not None:
+        draw.seed_commitment_id = commitment.id
+        session.flush()
+    return draw
 
 
 def _out(row: SeedCommitment, used_by: int | None) -> dict:

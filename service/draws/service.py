@@ -1,4 +1,5 @@
-"""Draws in PostGIS: the county draw, the house draws, publication, verification and replacements.
+"""Draws in PostGIS: the county draw, the house draws, publication and verification (replacements:
+``service.draws.replacements``).
 
 The algorithms are pure (``geo.draw``); this module gathers their inputs from the database, records
 everything that makes a draw reproducible (plan, seed, algorithm version, the frame itself and its
@@ -7,7 +8,7 @@ from the record and checks the plan's digest. New draws record ``geo.draw.ALGORI
 step (house draws, verification, coverage) uses the version the draw recorded, so a draw made with an
 earlier version stays reproducible after the default changes.
 
-A house draw, a publication and a replacement lock the draw's row first (``_locked_draw``) and check its
+A house draw, a publication and a replacement lock the draw's row first (``locked_draw``) and check its
 state only then: of two at the same time, the second waits for the first and then gets a Conflict (409),
 so a house is never handed to two replacements and no step is recorded twice.
 """
@@ -27,7 +28,6 @@ from sqlalchemy.orm import Session
 
 from geo import draw as algo
 from geo.crs import CGCS2000, gauss_kruger_epsg
-from service.accounts.scope import EVERYTHING, Scope
 from service.audit.trail import Actor
 from service.core.bulk import copy_frame
 from service.core.errors import Conflict, InvalidInput, NotFound
@@ -80,7 +80,7 @@ def get_draw(session: Session, draw_id: int) -> Draw:
     return found
 
 
-def _locked_draw(session: Session, draw_id: int) -> Draw:
+def locked_draw(session: Session, draw_id: int) -> Draw:
     """The draw with its row locked until the transaction ends, read afresh (a concurrent step that got the
     lock first has committed by then). FOR NO KEY UPDATE: the draw's steps exclude each other, while events
     of other draws' work (their foreign key takes a key-share lock) do not wait."""
@@ -93,7 +93,7 @@ def _locked_draw(session: Session, draw_id: int) -> Draw:
     return found
 
 
-def _event(session: Session, draw_id: int, kind: str, actor: Actor, **values) -> None:
+def add_event(session: Session, draw_id: int, kind: str, actor: Actor, **values) -> None:
     """Append to the draw's own event log, naming the account that acted."""
     session.add(DrawEvent(draw_id=draw_id, kind=kind, actor=actor.label, account_id=actor.account_id, **values))
 
@@ -141,7 +141,7 @@ def run_county_draw(session: Session, plan_id: int, seed: str, actor: Actor) -> 
             group_name=group.name if group else None, firm=group.firm if group else None,
             houses_requested=houses, commercial_min=minimum,
         ))  # fmt: skip
-    _event(
+    add_event(
         session,
         draw.id,
         "units_drawn",
@@ -223,7 +223,7 @@ def _unit_requests(session: Session, draw_id: int) -> list[tuple[str, int, int]]
 def run_house_draws(session: Session, draw_id: int, actor: Actor) -> Draw:
     """Draw the houses of every drawn unit, record the frame, samples and replacement lists, and the drawn
     houses as they are now (draw_house_record)."""
-    draw = _locked_draw(session, draw_id)
+    draw = locked_draw(session, draw_id)
     if draw.status != "units_drawn":
         raise Conflict(
             f"抽样 {draw_id} 已抽取房屋（{DRAW_STATUS[draw.status]}，可能刚由他人完成），不能重抽；如需重抽请新建抽样。",
@@ -252,7 +252,7 @@ def run_house_draws(session: Session, draw_id: int, actor: Actor) -> Draw:
     draw.frame_digest = digest_of_frame(frame)
     draw.frame_size = len(frame)
     draw.status = "houses_drawn"
-    _event(
+    add_event(
         session,
         draw_id,
         "houses_drawn",
@@ -282,7 +282,7 @@ def _canonical(value: object) -> str:
 
 def publish(session: Session, draw_id: int, actor: Actor) -> Draw:
     """Publish a draw: record its result digest; from now on it cannot change."""
-    draw = _locked_draw(session, draw_id)
+    draw = locked_draw(session, draw_id)
     if draw.status == "published":
         raise Conflict(
             f"抽样 {draw_id} 已发布（可能刚由他人发布），不能再次发布。", f"Draw {draw_id} is published already."
@@ -296,7 +296,7 @@ def publish(session: Session, draw_id: int, actor: Actor) -> Draw:
     draw.status = "published"
     draw.published_at = dt.datetime.now(dt.UTC)
     session.flush()
-    _event(session, draw_id, "published", actor, detail={"result_digest": draw.result_digest})
+    add_event(session, draw_id, "published", actor, detail={"result_digest": draw.result_digest})
     session.flush()
     return draw
 
@@ -344,7 +344,7 @@ def verify(session: Session, draw_id: int, actor: Actor) -> Verification:
     out.details.update(seed_record(session, draw))  # the seed's source fixed in advance (or not): shown, not re-run
     out.details.update({"seed": draw.seed, "algorithm_version": draw.algorithm_version, "frame_digest": draw.frame_digest,
                         "result_digest": draw.result_digest})  # fmt: skip
-    _event(session, draw_id, "verified", actor, detail={"identical": out.identical, "checks": out.checks})
+    add_event(session, draw_id, "verified", actor, detail={"identical": out.identical, "checks": out.checks})
     session.flush()
     return out
 
@@ -356,90 +356,3 @@ def _plan_digest_holds(session: Session, draw_id: int, plan, details: dict) -> b
     at_draw = session.execute(SQL.one("plan_sha256_at_draw"), {"d": draw_id}).scalar()  # fmt: skip
     details.update({"plan_sha256": digest, "plan_sha256_recorded": plan.spec_sha256, "plan_sha256_at_draw": at_draw})
     return digest == plan.spec_sha256 == at_draw
-
-
-# Replacements ---------------------------------------------------------------------------------------
-
-
-def _unit_draw(session: Session, draw_id: int, unit_code: str) -> algo.UnitDraw:
-    """A unit's draw rebuilt from its recorded rows (for the replacement rule)."""
-    rows = pd.DataFrame(
-        session.execute(
-            SQL.one("unit_houses"),
-            {"d": draw_id, "u": unit_code},
-        ).all(),
-        columns=["house_id", "township_code", "commercial", "stratum", "inclusion_probability", "role", "position"],
-    )  # fmt: skip
-    unit = session.get(DrawUnit, (draw_id, unit_code))
-    # What the replacement rule reads of the allocation: how many commercial houses the frame had.
-    allocation = pd.DataFrame(
-        session.execute(
-            SQL.one("unit_frame_allocation"),
-            {"d": draw_id, "u": unit_code},
-        ).all(),
-        columns=["commercial", "frame_count"],
-    )  # fmt: skip
-    sample = rows[rows.role == "sample"].rename(columns={"position": "draw_order"}).drop(columns="role")
-    replacements = rows[rows.role == "replacement"].rename(columns={"position": "rank"}).drop(columns="role")
-    return algo.UnitDraw(
-        unit_code=unit_code, sample=sample.reset_index(drop=True), replacements=replacements.reset_index(drop=True),
-        allocation=allocation, requested=unit.houses_requested, commercial_min=unit.commercial_min,
-        commercial_drawn=unit.commercial_drawn or 0, shortfalls=list(unit.shortfalls or []),
-    )  # fmt: skip
-
-
-def use_replacement(
-    session: Session, draw_id: int, house_id: int, reason: str, actor: Actor, note: str | None = None,
-    scope: Scope = EVERYTHING,
-) -> int:
-    """Replace a drawn house that cannot be visited by the next one the design allows; log who, when, why.
-
-    The draw's row is locked first: replacements of one draw are made one at a time, each seeing those
-    made before it. A replaced house assigned to a field team hands its place to the replacement, and the
-    team's current route plan is re-planned (``service.fieldwork.assignment.follow_replacement``)."""
-    draw = _locked_draw(session, draw_id)
-    if draw.status not in ("houses_drawn", "published"):
-        raise InvalidInput("该抽样尚未抽取房屋。", f"Draw {draw_id} has no houses yet.")
-    if reason not in REPLACEMENT_REASONS:
-        raise InvalidInput(
-            f"替换原因须为：{'、'.join(f'{k}（{v}）' for k, v in REPLACEMENT_REASONS.items())}。",
-            f"The reason must be one of {list(REPLACEMENT_REASONS)}.",
-        )
-    unit = session.execute(
-        text("SELECT unit_code, role FROM draw_house WHERE draw_id = :d AND house_id = :h"), {"d": draw_id, "h": house_id}
-    ).one_or_none()  # fmt: skip
-    used = _used(session, draw_id)
-    in_sample = unit is not None and unit.role == "sample"
-    in_use = house_id in used.values()  # a replacement already in use can itself be replaced
-    if not (in_sample or in_use):
-        raise InvalidInput(
-            f"房屋 {house_id} 不在抽样 {draw_id} 的样本中，不能替换。",
-            f"House {house_id} is not among the houses of draw {draw_id} in use.",
-        )
-    if house_id in used:
-        raise Conflict(
-            f"房屋 {house_id} 已被替换为 {used[house_id]}（可能刚由他人替换），不能再次替换。",
-            f"House {house_id} was replaced by {used[house_id]}.",
-        )
-    unit_code = unit.unit_code
-    scope.require_unit(unit_code)
-    replacement = algo.next_replacement(_unit_draw(session, draw_id, unit_code), house_id, set(used.values()))
-    if replacement is None:
-        raise InvalidInput(
-            f"单元 {unit_code} 的备选名单已用完，请报省专班处理。",
-            f"The replacement list of unit {unit_code} is exhausted; refer to the provincial office.",
-        )
-    _event(session, draw_id, "replacement_used", actor, house_id=house_id, replacement_house_id=int(replacement),
-           reason=reason, note=note, detail={"unit_code": unit_code})  # fmt: skip
-    session.flush()
-    from service.fieldwork.assignment import follow_replacement  # field work builds on draws, not the reverse
-
-    follow_replacement(session, draw_id, house_id, int(replacement), actor)  # same team, and a re-plan
-    return int(replacement)
-
-
-def _used(session: Session, draw_id: int) -> dict[int, int]:
-    """Replaced house -> its replacement, from the event log."""
-    return dict(
-        session.execute(SQL.one("replacements_used"), {"d": draw_id}).all()
-    )  # fmt: skip

@@ -12,13 +12,12 @@ _MAP = Link(title="隐患分布图", href="/map", description="全省（或辖�
 _COVERAGE = Link(title="抽样覆盖性评价", href="/coverage", description="抽中房屋的乡镇覆盖、空间均衡和代表性")
 _ACCOUNTS = Link(title="账户管理", href="/accounts", description="实名账户、角色、辖区，重置密码，停用")
 _AUDIT = Link(title="审计日志", href="/api/v1/audit", description="每一次写操作和登录，哈希链防篡改")
-_DRAWS = Link(
-    title="抽样方案与抽样", href="/api/v1/draws", description="方案、县区抽取、房屋抽取、发布、复核"
-)
 _PLANS = Link(title="抽样方案与抽样", href="/plans",
               description="制定方案、事先公布种子来源、抽取县区和房屋、覆盖性评价、发布、导出、替换")
 _ROUTE = Link(title="今日检查路线", href="/route", description="本组当天入户顺序、地图路线、导航和离线路线")
 _FIELD = Link(title="检查组与路线", href="/firm", description="各检查组的日程、路线、进度和未排入的房屋")
+_FIELD_MANAGE = Link(title="检查组与路线", href="/firm",
+                     description="各检查组的日程、路线和进度；分配房屋、重新规划，无法入户的房屋按抽样方案替换")
 _REVIEW = Link(title="入户检查审核", href="/review", description="审核已提交的入户检查：照片、位置核验、通过或退回")
 _NOTICES = Link(title="整改通知与倒塌风险管控", href="/notices",
                 description="待下发的严重隐患、整改通知单、县区整改进展、逾期通知、倒塌风险管控预警")
@@ -42,11 +41,11 @@ _STAFF = Link(title="填写工作人员问卷", href="/survey?group=staff",
 # Each role's tasks, most used first; the evaluation's pages for who holds evaluation.read, the survey's
 # for who holds survey.manage (links, paper) or survey.answer (officials and staff answer once a year).
 TASKS: dict[Role, list[Link]] = {
-    Role.PROVINCE: [_PLANS, _COVERAGE, _FIELD, _REVIEW, _IMPORTS, _ACCOUNTS, _AUDIT, _MAP,
+    Role.PROVINCE: [_PLANS, _COVERAGE, _FIELD_MANAGE, _REVIEW, _IMPORTS, _ACCOUNTS, _AUDIT, _MAP,
                     _DASHBOARD, _DOC_REVIEW, _SURVEY, _REPORTS],
     Role.CITY: [_NOTICES, _MAP, _DASHBOARD, _DOC_REVIEW, _REPORTS, _OFFICIAL, _STAFF],
     Role.COUNTY: [_ANSWERS, _MAP, _DOC_REVIEW, _DASHBOARD, _REPORTS, _OFFICIAL, _STAFF],
-    Role.FIRM: [_FIELD, _REVIEW, _DRAWS, _COVERAGE, _MAP, _DOC_REVIEW, _SURVEY, _REPORTS, _DASHBOARD],
+    Role.FIRM: [_FIELD_MANAGE, _REVIEW, _COVERAGE, _MAP, _DOC_REVIEW, _SURVEY, _REPORTS, _DASHBOARD],
     Role.INSPECTOR: [_ROUTE, _MAP, _SURVEY],
     Role.LEADER: [_DASHBOARD, _MAP, _FIELD, _REPORTS, _DOC_REVIEW],
 }  # fmt: skip

@@ -45,7 +45,7 @@ from tests.accounts.matrix_world import (
 )  # fmt: skip
 from tests.conftest import _new_database, _template, _test_client
 from tests.factories import PASSWORD
-from tests.routes import app_routes
+from tests.routes import app_routes, declared
 
 ERROR_KEYS = {"code", "message", "message_en", "errors", "request_id"}
 
@@ -284,16 +284,6 @@ EMPTY_OUTSIDE = {("GET", "/api/v1/tiles/houses/{z}/{x}/{y}.pbf")}
 
 
 # The app's own routes ------------------------------------------------------------------------------------
-
-
-def declared(dependant) -> list:
-    """Every dependency callable of a route that declares a permission (recursively)."""
-    found = []
-    for dep in dependant.dependencies:
-        if hasattr(dep.call, "permission"):
-            found.append(dep.call)
-        found += declared(dep)
-    return found
 
 
 ROUTES = app_routes()

@@ -17,6 +17,7 @@ SUBCOMMANDS = [
     ["serve"], ["prepare"], ["db"], ["db", "start"], ["db", "stop"], ["db", "status"], ["db", "url"],
     ["db", "migrate"], ["db", "downgrade"], ["boundaries"], ["boundaries", "load"], ["import"], ["demo"],
     ["demo", "load"], ["proximity"], ["proximity", "refresh"], ["plan"], ["plan", "create"], ["plan", "list"],
+    ["plan", "seed"], ["plan", "seeds"],
     ["draw"], ["draw", "units"], ["draw", "houses"], ["draw", "publish"], ["draw", "verify"], ["draw", "show"],
     ["draw", "export"], ["draw", "coverage"], ["draw", "replace"], ["map"], ["map", "export"],
     ["users"], ["users", "add"], ["users", "list"], ["users", "disable"], ["users", "enable"],
@@ -150,3 +151,32 @@ def test_users_commands_and_acting_accounts(cli, capsys, engine):
     assert cli("audit", "verify") == 0
     assert "INTACT" in capsys.readouterr().out
     assert cli("audit", "show") == 0
+
+
+def test_a_seed_source_is_fixed_before_the_draw_and_the_draw_names_it(cli, capsys, engine):
+    from sqlalchemy import text
+
+    assert cli("users", "add", "wang", "--name", "王五", "--organisation", "省专班", "--role", "province") == 0
+    assert cli("plan", "create", "--preset", "gansu-2024", "--by", "wang") == 0
+    capsys.readouterr()
+    assert cli("plan", "seed", "1", "--source", "双色球", "--by", "wang") == 2  # too short to name a source
+    assert cli("plan", "seed", "1", "--source", "中国福利彩票双色球第2024123期开奖号码", "--public-at", "前天",
+               "--by", "wang") == 2  # fmt: skip
+    assert "无法识别" in capsys.readouterr().err
+    source = "中国福利彩票双色球第2024123期开奖号码，2024-10-21 开奖"
+    assert cli("plan", "seed", "1", "--source", source, "--public-at", "2024-10-21 21:30", "--by", "wang") == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"seed commitment 1 of plan 1: {source}") and "public from 2024-10-21 21:30" in out
+    assert cli("plan", "seeds", "1") == 0
+    assert "unused" in capsys.readouterr().out
+    assert cli("draw", "units", "1", "--seed", "2024123 03 07 12 18 25 31 + 09", "--commitment", "1", "--by", "wang") == 0
+    assert cli("draw", "units", "1", "--seed", "另一个数", "--commitment", "1", "--by", "wang") == 2  # used once
+    assert "已用于抽样 1" in capsys.readouterr().err
+    assert cli("plan", "seeds", "1") == 0
+    assert "used by draw 1" in capsys.readouterr().out
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT seed_commitment_id FROM draw")).scalars().all() == [1]
+        committed = conn.execute(text("SELECT account_id, actor FROM seed_commitment")).one()
+        assert committed.actor == "王五（wang）"
+        actions = conn.execute(text("SELECT action FROM audit_event ORDER BY id")).scalars().all()
+    assert actions[-2:] == ["seed_commit", "draw_units"]

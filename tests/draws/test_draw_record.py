@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from service.audit.trail import Actor
 from service.core.errors import Conflict
 from service.draws.plans import PlanSpec, create_plan
-from service.draws.service import publish, run_county_draw, run_house_draws, use_replacement, verify
+from service.draws.replacements import use_replacement
+from service.draws.service import publish, run_county_draw, run_house_draws, verify
 from tests.conftest import app_url
 from tests.core.test_service_role import house_csv, post_houses
 from tests.factories import make_account
@@ -160,7 +161,7 @@ def test_a_second_replacement_waits_for_the_first_and_sees_it(demo_engine, actor
             a.commit()
             theirs = other.result(timeout=60)
         b.commit()
-        assert theirs != mine
+        assert theirs.replacement_house_id != mine.replacement_house_id
         with pytest.raises(Conflict):  # the same house again
             use_replacement(b, draw_id, first, "refused", actor)
     finally:

@@ -16,7 +16,8 @@ from service.audit.trail import Actor
 from service.core.errors import Conflict, InvalidInput
 from service.draws import export as draw_export
 from service.draws.plans import PlanSpec, create_plan, preset
-from service.draws.service import publish, run_county_draw, run_house_draws, use_replacement, verify
+from service.draws.replacements import use_replacement
+from service.draws.service import publish, run_county_draw, run_house_draws, verify
 from tests.factories import make_account
 
 SEED = "2024-10-21 福利彩票双色球 2024123期 03 07 12 18 25 31 + 09"
@@ -162,7 +163,8 @@ def test_replacements_follow_the_list_and_are_logged(session, tester, zhang, li)
         text("SELECT house_id, stratum, unit_code FROM draw_house WHERE draw_id = :d AND role = 'sample' ORDER BY unit_code, "
              "position LIMIT 1"), {"d": draw.id}
     ).one()  # fmt: skip
-    first = use_replacement(session, draw.id, house, "demolished", zhang, "房屋已拆除")
+    taken = use_replacement(session, draw.id, house, "demolished", zhang, "房屋已拆除")
+    first = taken.replacement_house_id
     session.commit()
     expected = session.execute(
         text("SELECT house_id FROM draw_house WHERE draw_id = :d AND unit_code = :u AND role = 'replacement' AND stratum = :s "
@@ -170,6 +172,9 @@ def test_replacements_follow_the_list_and_are_logged(session, tester, zhang, li)
     ).scalar()  # fmt: skip
     if expected is not None:
         assert first == expected
+    codes = dict(session.execute(text("SELECT id, survey_code FROM house WHERE id IN (:a, :b)"),
+                                 {"a": house, "b": first}).all())  # fmt: skip
+    assert (taken.survey_code, taken.replacement_survey_code) == (codes[house], codes[first])
     event = session.execute(
         text("SELECT actor, account_id, reason, note, at FROM draw_event WHERE draw_id = :d AND kind = 'replacement_used'"),
         {"d": draw.id},
@@ -178,7 +183,7 @@ def test_replacements_follow_the_list_and_are_logged(session, tester, zhang, li)
     assert event.reason == "demolished" and event.at is not None
     with pytest.raises(Conflict, match="replaced"):
         use_replacement(session, draw.id, house, "locked", li)
-    second = use_replacement(session, draw.id, first, "refused", li)  # the replacement itself may fail too
+    second = use_replacement(session, draw.id, first, "refused", li).replacement_house_id  # the replacement itself may fail too
     assert second not in (house, first)
     with pytest.raises(InvalidInput):
         use_replacement(session, draw.id, second, "bogus", li)
@@ -211,9 +216,9 @@ def test_a_commercial_house_past_its_strata_replacements(session, tester, zhang)
     ).scalar_one()  # fmt: skip
     current = house
     for _ in range(in_stratum):
-        current = use_replacement(session, draw.id, current, "locked", zhang)
+        current = use_replacement(session, draw.id, current, "locked", zhang).replacement_house_id
     try:
-        beyond = use_replacement(session, draw.id, current, "locked", zhang)
+        beyond = use_replacement(session, draw.id, current, "locked", zhang).replacement_house_id
     except InvalidInput:
         return  # none the rule allows is left: said plainly
     row = session.execute(

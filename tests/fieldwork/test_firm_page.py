@@ -159,6 +159,60 @@ def test_lead_moves_a_house_and_a_stale_tab_is_told_of_the_conflict(context, fie
     assert_clean(b, base, 409)
 
 
+def test_lead_replaces_a_house_that_cannot_be_visited_and_a_stale_tab_is_refused(context, field_server, tmp_path):
+    base, world = field_server
+    firm, team, draw = world["firms"]["第一组"], world["teams"]["甲组"], world["draw"]
+    house = world["houses"]["甲组"][1]
+    a, b = _page(context), _page(context)
+    _login(a, base, world, "lead")
+    _open(a, base)
+    _open(b, base)  # a second tab that still shows the house
+    row = f'#assignments-body tr[data-house="{house}"]'
+    code = a.locator(f"{row} code").inner_text()
+
+    # Cancelled: nothing is sent.
+    a.locator(f"{row} .replace-house").click()
+    dialog = a.locator("#replace-dialog")
+    dialog.wait_for(state="visible")
+    assert a.locator("#replace-house").inner_text() == f"{code}（甲组）"
+    labels = a.locator("#replace-reason option").all_inner_texts()
+    assert "无人/锁门" in labels and "拒绝入户" in labels
+    a.locator("#replace-cancel").click()
+    dialog.wait_for(state="hidden")
+    assert len(_api(a, base, f"/firms/{firm}/assignments?draw_id={draw}")) == sum(map(len, world["houses"].values()))
+
+    # Replaced: the next house the design allows joins the same team; the draw's log says who and why.
+    a.locator(f"{row} .replace-house").click()
+    a.select_option("#replace-reason", "locked")
+    a.fill("#replace-note", "连续两次上门无人")
+    save(a.screenshot(), "firm-replace.png", tmp_path)
+    n = _loads(a)
+    a.locator("#replace-confirm").click()
+    a.wait_for_function(RELOADED, arg=n)
+    said = a.locator("#assign-message").inner_text()
+    assert said.startswith(f"已将 {code} 替换为备选房屋 ") and "仍由甲组入户" in said
+    now = {x["house_id"]: x for x in _api(a, base, f"/firms/{firm}/assignments?draw_id={draw}")}
+    assert house not in now and a.locator(row).count() == 0
+    new = [x for x in now.values() if x["source"] == "replacement"]
+    assert len(new) == 1 and new[0]["team_id"] == team and new[0]["survey_code"] in said
+    assert "替换" in a.locator(f'#assignments-body tr[data-house="{new[0]["house_id"]}"] .tag').all_inner_texts()
+    logged = a.request.get(f"{base}/api/v1/draws/{draw}").json()["events"][-1]
+    assert (logged["kind"], logged["house_id"], logged["reason"]) == ("replacement_used", house, "locked")
+    assert logged["note"] == "连续两次上门无人" and logged["replacement_survey_code"] == new[0]["survey_code"]
+
+    # The stale tab asks again for the same house: the service's refusal, then what is current.
+    b.locator(f"{row} .replace-house").click()
+    n = _loads(b)
+    b.locator("#replace-confirm").click()
+    b.wait_for_function(RELOADED, arg=n)
+    said = b.locator("#assign-message").inner_text()
+    assert f"房屋 {code} 已被替换为 {new[0]['survey_code']}" in said
+    assert b.locator("#assign-message").get_attribute("data-kind") == "error"
+    assert b.locator(row).count() == 0
+    assert_clean(a, base)
+    assert_clean(b, base, 409)
+
+
 def test_lead_replans_a_team_and_dates_without_a_base_are_refused(context, field_server):
     base, world = field_server
     firm, team = world["firms"]["第一组"], world["teams"]["乙组"]

@@ -120,6 +120,13 @@ def test_submission_needs_the_whole_form_and_photos_then_review(field):
         "submit", "return", "submit", "approve"]
     visited = field.get("lead", f"/api/v1/field/firms/{field.world['firms']['第一组']}/overview").json()
     assert visited["houses_visited"] == 1  # a submission marks the house visited
+    # A visited house keeps its place in the sample: it is not replaced.
+    refused = field.post("lead", f"/api/v1/draws/{h['draw_id']}/replacements",
+                         json={"house_id": h["house_id"], "reason": "locked"})  # fmt: skip
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["message"] == f"房屋 {h['survey_code']} 已入户检查并提交，不能替换。"
+    with field.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM draw_event WHERE kind = 'replacement_used'")).scalar() == 0
 
 
 def test_a_draft_keeps_hidden_answers_and_a_submission_drops_them(field):

@@ -111,6 +111,8 @@ def test_the_planners_workflow_from_preset_to_replacement(demo_page, demo_live_s
     assert f"已将 {survey} 替换为备选房屋" in result and "备选第 1 位" in result
     logged = page.locator("#step-rows tr[data-step=replacement_used]").inner_text()
     assert NAME in logged and "无人/锁门" in logged and "连续两次上门无人" in logged
+    assert f"房屋 {survey} → 备选 " in logged  # named by survey codes, as the inspectors know them
+    assert re.search(r"备选 [0-9A-Z-]{6,}；", logged), logged
 
     # Every step names its account and time.
     steps = page.locator("#step-rows tr")
