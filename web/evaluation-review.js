@@ -2,7 +2,8 @@
 // with their evidence (the county office uploads files per item) and scores (the firm scores each item with
 // a comment; a score changed meanwhile by someone else is a 409: the typed text stays, the current score is
 // shown beside it and the form takes its version, so that sending again is a deliberate choice); the
-// province changes the weights. Everything comes from /api/v1/evaluation/review; what a user may do follows
+// province changes the weights; the county withdraws a file sent by mistake until its item is scored.
+// Everything comes from /api/v1/evaluation/review; what a user may do follows
 // /api/v1/me's permissions (the server checks them again). Data is always set as text, never as HTML.
 import { dateTime, getJson, me, postForm, request } from "/web/api.js";
 import { el, say, showUser } from "/web/dom.js";
@@ -87,9 +88,21 @@ function renderWeights(checklist) {
 
 function evidenceList(line) {
   if (!line.evidence.length) return el("p", { className: "hint", text: "尚未上传佐证材料。" });
-  return el("ul", { className: "files" }, ...line.evidence.map((f) => el("li", {},
+  // The county office withdraws a file sent by mistake until the item is scored (the server checks both).
+  const withdrawable = state.can.has("evaluation.evidence") && line.version === null;
+  return el("ul", { className: "files" }, ...line.evidence.map((f) => el("li", { dataset: { evidence: f.id } },
     el("a", { href: `${API}/evidence/${f.id}`, text: f.filename, className: "file" }),
-    ` （${size(f.size_bytes)}，${f.uploaded_by} ${dateTime(f.uploaded_at)}）`, f.synthetic ? "【合成】" : "")));
+    ` （${size(f.size_bytes)}，${f.uploaded_by} ${dateTime(f.uploaded_at)}）`, f.synthetic ? "【合成】" : "",
+    withdrawable ? withdrawButton(f) : "")));
+}
+
+function withdrawButton(f) {
+  const button = el("button", { type: "button", className: "withdraw", text: "撤回", "aria-label": `撤回 ${f.filename}` });
+  button.addEventListener("click", () => {
+    if (!window.confirm(`撤回佐证材料“${f.filename}”？撤回后第三方机构不再看到该文件（系统留存记录）。`)) return;
+    act(() => request("DELETE", `${API}/evidence/${f.id}`), `已撤回“${f.filename}”。`);
+  });
+  return button;
 }
 
 function uploadForm(unit, line) {

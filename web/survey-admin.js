@@ -1,5 +1,5 @@
 // The managers' questionnaire page (/evaluation/survey; province, firm, inspector): batches of resident links
-// per county with their printable QR sheets, the paper questionnaires typed in (any group), and the results
+// per county with their printable QR sheets (links stopped when a sheet is lost), the paper questionnaires typed in (any group), and the results
 // of the scope (web/survey-results.js; a role without the results' permission sees the first two only).
 // Everything shown comes from the API and is set as text. window.spotcheckSurvey.loads counts the loads.
 
@@ -24,14 +24,49 @@ function fillUnits(units) {
   }
 }
 
-async function showBatch(id) {
-  const b = await getJson(`${API}/batches/${id}`);
+// A link handed to the wrong people, or a lost sheet, is stopped: one link, or every link not answered yet.
+// Answers already given stay; the server refuses a stopped link (问卷链接无效或已停用).
+async function revoke(b, tokens, question) {
+  if (!window.confirm(question)) return;
+  try {
+    const after = await postJson(`${API}/batches/${b.id}/revoke`, tokens ? { tokens } : {});
+    message(`已停用；该批次共停用 ${after.revoked} 个链接，已填写的问卷保留。`, "ok");
+    await loadBatches();
+    drawBatch(after);
+  } catch (e) {
+    message(e.message);
+  }
+}
+
+function linkItem(b, t) {
+  const state = t.revoked ? "（已停用）" : t.answered ? "（已填写）" : "";
+  const li = el("li", { className: [t.answered && "used", t.revoked && "revoked"].filter(Boolean).join(" "),
+    dataset: { token: t.token } }, el("a", { href: t.url, target: "_blank", rel: "noopener", text: t.url }), state);
+  if (!t.revoked && !t.answered) {
+    const stop = el("button", { type: "button", className: "small stop-link", text: "停用" });
+    stop.addEventListener("click", () => revoke(b, [t.token], "停用这个链接？停用后扫码将无法填写。"));
+    li.append(" ", stop);
+  }
+  return li;
+}
+
+function drawBatch(b) {
   const box = $("batch-links");
+  const open = b.tokens.filter((t) => !t.revoked && !t.answered).length;
+  const all = el("button", { type: "button", className: "small", id: "stop-all", text: `停用全部未填写的链接（${open} 个）`,
+    disabled: open === 0 });
+  all.addEventListener("click", () => revoke(b, null, `停用该批次全部 ${open} 个未填写的链接？已填写的问卷保留。`));
   box.replaceChildren(
-    el("h3", { text: `${b.unit_name || b.unit_code} ${b.label || ""}：${b.size} 个链接，已填写 ${b.answered} 个` }),
-    el("ol", {}, ...b.tokens.map((t) => el("li", { className: t.answered ? "used" : "" },
-      el("a", { href: t.url, target: "_blank", rel: "noopener", text: t.url })))));
+    el("h3", { text: `${b.unit_name || b.unit_code} ${b.label || ""}：${b.size} 个链接，已填写 ${b.answered} 个` +
+      (b.revoked ? `，已停用 ${b.revoked} 个` : "") }),
+    el("div", { className: "inline" }, all),
+    el("ol", {}, ...b.tokens.map((t) => linkItem(b, t))));
+  box.dataset.batch = b.id;
   box.hidden = false;
+}
+
+async function showBatch(id) {
+  drawBatch(await getJson(`${API}/batches/${id}`));
 }
 
 function batchRow(b) {
@@ -41,7 +76,8 @@ function batchRow(b) {
   return el("tr", { dataset: { batchId: b.id } },
     el("td", {}, b.unit_name || b.unit_code, b.synthetic ? el("span", { className: "synthetic-tag", text: "合成" }) : null),
     el("td", { text: String(b.year) }), el("td", { text: b.label || "—" }), el("td", { text: String(b.size) }),
-    el("td", { className: "answered", text: String(b.answered) }), el("td", { text: dateTime(b.created_at) }),
+    el("td", { className: "answered", text: String(b.answered) + (b.revoked ? `（停用 ${b.revoked}）` : "") }),
+    el("td", { text: dateTime(b.created_at) }),
     el("td", {}, sheet, " ", links));
 }
 

@@ -128,7 +128,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.CONTROLS_ACK: "确认倒塌风险管控预警",
     Permission.EVAL_READ: "查看辖区内的资料查阅评分、问卷结果、评估报告和评估看板",
     Permission.EVAL_CONFIGURE: "设置年度资料查阅清单、权重和调查问卷",
-    Permission.EVAL_EVIDENCE: "上传资料查阅的佐证材料",
+    Permission.EVAL_EVIDENCE: "上传、撤回（评分前）资料查阅的佐证材料",
     Permission.EVAL_SCORE: "为资料查阅清单逐项评分",
     Permission.SURVEY_ANSWER: "以本人账户填写调查问卷（干部、工作人员）",
     Permission.SURVEY_MANAGE: "发放群众问卷链接和二维码、录入纸质问卷",

@@ -31,6 +31,16 @@ def build_review(engine, draw_id: int, unit: str, account_id: int) -> dict:
         return {"review_year": year, "review_evidence": row.id}
 
 
+def new_evidence(w) -> int:
+    """Another evidence file of the world's unit (item ``policy``, never scored here), made for one call."""
+    with w["db"].begin() as conn:
+        return conn.execute(text(
+            "INSERT INTO review_evidence (item_id, unit_code, filename, content_type, content, sha256, size_bytes, "
+            "uploaded_by_account_id) SELECT item_id, unit_code, filename, content_type, content, sha256, size_bytes, "
+            "uploaded_by_account_id FROM review_evidence WHERE id = :e RETURNING id"),
+            {"e": w["review_evidence"]}).scalar_one()  # fmt: skip
+
+
 def _unit(w) -> dict:
     return {"year": w["review_year"], "unit_code": w["unit"]}
 
@@ -48,6 +58,7 @@ EXAMPLES_REVIEW = {
         "path": {**_unit(w), "key": "work_plan"}, "ok": (201,),
         "files": {"file": ("方案.pdf", PDF, "application/pdf")}},
     ("GET", f"{API}/evidence/{{evidence_id}}"): lambda w, n, a: {"path": {"evidence_id": w["review_evidence"]}},
+    ("DELETE", f"{API}/evidence/{{evidence_id}}"): lambda w, n, a: {"path": {"evidence_id": new_evidence(w)}},
     ("PUT", f"{API}/{{year}}/units/{{unit_code}}/items/{{key}}/score"): lambda w, n, a: {
         "path": {**_unit(w), "key": "work_plan"}, "json": {"score": 85, "comment": "矩阵评分"}},
 }  # fmt: skip

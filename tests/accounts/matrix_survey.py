@@ -53,6 +53,16 @@ def _fresh_token(w) -> str:
     return w["survey_tokens"][next(_tokens) % POOL]
 
 
+def _new_token(w) -> str:
+    """Another link of the world's batch, made for one call (stopping it leaves the pool alone)."""
+    token = f"matrix-revoke-token-{next(_tokens):05d}"
+    with w["db"].begin() as conn:
+        conn.execute(text("INSERT INTO survey_token (batch_id, token, year, unit_code) "
+                          "SELECT id, :t, year, unit_code FROM survey_batch WHERE id = :b"),
+                     {"t": token, "b": w["survey_batch"]})  # fmt: skip
+    return token
+
+
 EXAMPLES_SURVEY = {
     ("GET", f"{API}/definitions"): lambda w, n, a: {"targeted": False},
     ("GET", f"{API}/definitions/{{year}}"): lambda w, n, a: {"path": {"year": YEAR}, "targeted": False},
@@ -88,6 +98,8 @@ EXAMPLES_SURVEY = {
     ("GET", f"{API}/batches"): lambda w, n, a: {"targeted": False, "absent": BATCH_LABEL},
     ("GET", f"{API}/batches/{{batch_id}}"): lambda w, n, a: {"path": {"batch_id": w["survey_batch"]}},
     ("GET", f"{API}/batches/{{batch_id}}/sheet"): lambda w, n, a: {"path": {"batch_id": w["survey_batch"]}},
+    ("POST", f"{API}/batches/{{batch_id}}/revoke"): lambda w, n, a: {
+        "path": {"batch_id": w["survey_batch"]}, "json": {"tokens": [_new_token(w)]}},
     ("GET", f"{API}/results"): lambda w, n, a: {
         "params": {"year": YEAR},
         "targeted": False,

@@ -120,6 +120,38 @@ def test_a_county_cannot_upload_for_another_county_nor_a_firm_at_all(fu, year):
     assert _count(fu, "review_evidence") == 0
 
 
+def test_a_county_withdraws_a_file_sent_by_mistake_until_the_item_is_scored(fu, year):
+    wrong = _upload(fu, "county", year, "620102", "policy", "错传的表.xlsx", F.xlsx()).json()
+    right = _upload(fu, "county", year, "620102", "policy", "实施方案.pdf", F.PDF).json()
+    url = f"{API}/evidence/{wrong['id']}"
+    for who in ("county_hg", "lead", "prov"):  # another county; the firm and the province do not withdraw
+        assert fu.client.delete(url, headers=fu.auth(who)).status_code == 403
+    r = fu.client.delete(url, headers=fu.auth("county"))
+    assert r.status_code == 200, r.text
+    policy = next(x for x in r.json()["lines"] if x["key"] == "policy")
+    assert [f["filename"] for f in policy["evidence"]] == ["实施方案.pdf"]
+    compared = fu.get("prov", f"{API}/{year}/units").json()["units"]
+    assert next(x for u in compared if u["unit_code"] == "620102" for x in u["lines"] if x["key"] == "policy")[
+        "evidence"] == 1  # fmt: skip
+    gone = fu.get("lead", url)
+    assert gone.status_code == 404 and "已由县区撤回" in gone.json()["message"]
+    again = fu.client.delete(url, headers=fu.auth("county"))
+    assert again.status_code == 404 and "已撤回" in again.json()["message"]
+    with fu.engine.connect() as conn:  # kept, with who withdrew it and when
+        kept = conn.execute(text("SELECT sha256, withdrawn_at, withdrawn_by_account_id FROM review_evidence "
+                                 "WHERE id = :e"), {"e": wrong["id"]}).one()  # fmt: skip
+    assert kept.sha256 == wrong["sha256"] and kept.withdrawn_at is not None
+    assert kept.withdrawn_by_account_id == fu.world["accounts"]["county"]["id"]
+    assert _audits(fu, "review_evidence_withdraw") == 1
+
+    # Once the firm has scored the item, its evidence stays as it was scored.
+    assert _score(fu, "lead", year, "620102", "policy", 88).status_code == 200
+    scored = fu.client.delete(f"{API}/evidence/{right['id']}", headers=fu.auth("county"))
+    assert scored.status_code == 409 and "不能撤回" in scored.json()["message"], scored.text
+    assert fu.get("lead", f"{API}/evidence/{right['id']}").status_code == 200
+    assert _audits(fu, "review_evidence_withdraw") == 1
+
+
 def test_a_firm_scores_only_its_groups_counties(fu, year):
     assert _score(fu, "lead", year, "620102", "policy", 90).status_code == 200
     assert _score(fu, "lead", year, "620111", "policy", 80).status_code == 200

@@ -52,9 +52,25 @@ def test_county_uploads_firm_scores_province_compares(browser, followup_server):
         _wait_reload(page, before)
         link = page.locator("#items li.card[data-key=policy] a.file")
         assert link.inner_text() == HOSTILE and page.evaluate("window.pwned") is None
+        # A file sent by mistake is withdrawn (after a confirmation) while the item is not scored.
+        before = _loads(page)
+        card.locator("input[type=file]").set_input_files(
+            files=[{"name": "错传.pdf", "mimeType": "application/pdf", "buffer": F.PDF}]
+        )
+        card.locator("button", has_text="上传").click()
+        _wait_reload(page, before)
+        assert link.count() == 2
+        before = _loads(page)
+        page.once("dialog", lambda d: d.accept())
+        card.get_by_role("button", name="撤回 错传.pdf").click()
+        _wait_reload(page, before)
+        assert "已撤回“错传.pdf”" in page.locator("#message").inner_text()
+        assert link.all_inner_texts() == [HOSTILE]
         assert_clean(page, base, 422)
     with fu.engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM review_evidence")).scalar_one() == 1
+        assert conn.execute(text("SELECT count(*) FROM review_evidence WHERE withdrawn_at IS NULL")).scalar_one() == 1
+        assert conn.execute(text("SELECT filename FROM review_evidence WHERE withdrawn_at IS NOT NULL")).scalar_one() == (
+            "错传.pdf")  # fmt: skip
 
     with _open(browser, base, world, "lead") as page:
         page.goto(base + "/evaluation/review")
@@ -64,6 +80,7 @@ def test_county_uploads_firm_scores_province_compares(browser, followup_server):
         card = page.locator("#items li.card[data-key=policy]")
         card.wait_for()
         assert HOSTILE in card.inner_text() and page.locator("form.upload-form").count() == 0
+        assert "错传.pdf" not in card.inner_text() and card.locator("button.withdraw").count() == 0
         card.locator("input[name=score]").fill("80")
         card.locator("textarea[name=comment]").fill("文件齐全，落实台账完整")
         before = _loads(page)

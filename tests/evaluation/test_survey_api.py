@@ -199,3 +199,28 @@ def test_the_sheet_holds_one_qr_code_per_link(fu):
     d = fu.get("i1", f"{API}/definitions/{YEAR}")
     assert d.status_code == 200 and d.json()["year"] == 2024
     assert fu.get("i1", f"{API}/definitions").json()["years"] == [2024]
+
+
+def test_a_manager_stops_links_and_answers_already_given_stay(fu):
+    b = batch(fu, size=4)
+    tokens = [t["token"] for t in b["tokens"]]
+    assert fu.client.post(f"{API}/public/{tokens[0]}", json=body("resident", 5)).status_code == 201
+    url = f"{API}/batches/{b['id']}/revoke"
+    stranger = fu.post("lead", url, json={"tokens": [tokens[1], "z" * 24]})  # one is not of this batch
+    assert stranger.status_code == 422 and "不属于该批次" in stranger.json()["message"]
+    assert fu.post("other", url, json={}).status_code == 403  # another group's firm
+    one = fu.post("lead", url, json={"tokens": [tokens[1]]})
+    assert one.status_code == 200, one.text
+    assert one.json()["revoked"] == 1 and [t["revoked"] for t in one.json()["tokens"]] == [False, True, False, False]
+    stopped = fu.client.get(f"{API}/public/{tokens[1]}")
+    assert stopped.status_code == 404 and "已停用" in stopped.json()["message"]
+    assert fu.client.post(f"{API}/public/{tokens[1]}", json=body("resident", 4)).status_code == 404
+    rest = fu.post("lead", url, json={}).json()  # every link not answered yet
+    assert rest["revoked"] == 3 and [t["revoked"] for t in rest["tokens"]] == [False, True, True, True]
+    assert rest["answered"] == 1 and _count(fu) == 1  # the answer given stays
+    assert fu.client.get(f"{API}/public/{tokens[0]}").json()["answered"] is True
+    sheet = fu.get("lead", f"{API}/batches/{b['id']}/sheet").text
+    assert sheet.count("<svg") == 1 and "第 1 份（已填写）" in sheet and tokens[2] not in sheet
+    with fu.engine.connect() as conn:
+        audits = conn.execute(text("SELECT detail FROM audit_event WHERE action = 'survey_revoke' ORDER BY id")).scalars().all()
+    assert [(a["revoked"], a["which"]) for a in audits] == [(1, "listed"), (2, "unanswered")]

@@ -136,6 +136,21 @@ def test_the_firm_page_shows_results_as_text_makes_links_and_types_paper(browser
         assert page.locator("#batch-table tbody tr").count() == 1
         sheet = page.locator("#batch-table a", has_text="打印二维码").get_attribute("href")
         assert sheet.endswith("/sheet")
+        # One link handed out by mistake is stopped, then the rest of the batch.
+        first = page.locator("#batch-links li").first
+        stopped = first.get_attribute("data-token")
+        page.once("dialog", lambda d: d.accept())
+        first.locator("button.stop-link").click()
+        page.wait_for_selector("#batch-links li.revoked")
+        assert "（已停用）" in page.locator("#batch-links li").first.inner_text()
+        assert "已停用 1 个" in page.locator("#batch-links h3").inner_text()
+        assert page.locator("#stop-all").inner_text() == "停用全部未填写的链接（2 个）"
+        page.once("dialog", lambda d: d.accept())
+        page.locator("#stop-all").click()
+        page.wait_for_function("() => document.querySelectorAll('#batch-links li.revoked').length === 3")
+        assert page.locator("#stop-all").is_disabled() and "停用 3" in page.locator("#batch-table tbody tr").inner_text()
+        refused = page.request.get(f"{base}/api/v1/evaluation/survey/public/{stopped}")
+        assert refused.status == 404 and "已停用" in refused.json()["message"]
         # A paper questionnaire of staff for 城关区
         page.select_option("#paper-group", "staff")
         page.select_option("#paper-unit", "620102")

@@ -79,7 +79,10 @@ class ReviewEvidence(Base):
     """A file the county office sent for an item, stored with its SHA-256 (the name kept as text only)."""
 
     __tablename__ = "review_evidence"
-    __table_args__ = (Index("ix_review_evidence_unit_item", "unit_code", "item_id"),)
+    __table_args__ = (
+        Index("ix_review_evidence_unit_item", "unit_code", "item_id"),
+        CheckConstraint("(withdrawn_at IS NULL) = (withdrawn_by_account_id IS NULL)", name="withdrawn"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     item_id: Mapped[int] = _item()
@@ -92,6 +95,9 @@ class ReviewEvidence(Base):
     synthetic: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     uploaded_by_account_id: Mapped[int] = _who(nullable=False)
     uploaded_at: Mapped[dt.datetime] = mapped_column(TZ, server_default=func.now())
+    # Withdrawn by the county office before the item was scored: kept, but no longer listed or counted.
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(TZ)
+    withdrawn_by_account_id: Mapped[int | None] = _who()
 
 
 class ReviewScore(Base):

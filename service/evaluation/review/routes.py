@@ -101,11 +101,21 @@ def upload(
             responses={200: {"content": {"application/octet-stream": {}}}})  # fmt: skip
 def download(principal: Reader, session: SessionDep, evidence_id: Id) -> Response:
     """With its SHA-256 in ``X-Content-SHA256``; the user's file name in Content-Disposition."""
-    f = S.get_evidence(session, principal, evidence_id)
+    f = S.current_evidence(session, principal, evidence_id)
     ascii_name = f"evidence-{f.id}.{SUFFIXES.get(f.content_type, 'bin')}"
     return Response(f.content, media_type=f.content_type, headers={
         "Content-Disposition": attachment(f.filename, ascii_name), "Cache-Control": "private, no-store",
         "X-Content-SHA256": f.sha256, "X-Content-Type-Options": "nosniff"})  # fmt: skip
+
+
+@router.delete("/evidence/{evidence_id}", summary="Withdraw an evidence file sent by mistake",
+               response_model=UnitReviewOut)  # fmt: skip
+def withdraw(principal: Uploader, session: SessionDep, evidence_id: Id) -> UnitReviewOut:
+    """The county office, for its own county, until the item is scored (409 after): the file is kept but no
+    longer listed; the county's review as it is now."""
+    year, unit_code = S.withdraw_evidence(session, principal, evidence_id)
+    session.commit()
+    return V.unit_out(session, principal, year, unit_code)
 
 
 @router.put("/{year}/units/{unit_code}/items/{key}/score", summary="Score an item with a comment",

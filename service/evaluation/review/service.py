@@ -12,7 +12,8 @@ so a weight reads as the item's share of the total in percent.
 **Who writes what.** The county office uploads evidence for its own county only; the firm scores the
 counties of its group only (``Scope.require_unit``); the county must be drawn in a published draw of the
 year. Scores and weights carry a version: a change made from an older version is a 409, never an overwrite.
-Every write is audited.
+Evidence sent by mistake is withdrawn by its county office until the item is scored (then it stays as it
+was scored); a withdrawn file is kept but no longer listed. Every write is audited.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -165,6 +166,36 @@ def add_evidence(
     return row
 
 
+def _lock_item(session: Session, item_id: int, unit_code: str) -> None:
+    """Serialise scoring and withdrawing evidence of one item of one county (until the transaction ends)."""
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext('review_item:' || :i || ':' || :u))"),
+                    {"i": str(item_id), "u": unit_code})  # fmt: skip
+
+
+def withdraw_evidence(session: Session, principal: Principal, evidence_id: int) -> tuple[int, str]:
+    """The county office withdraws a file of its county (not the item's once scored: 409). Returns the
+    year and county of the file. The file is kept with the account and time of the withdrawal."""
+    row = get_evidence(session, principal, evidence_id)
+    item = session.get(ReviewItem, row.item_id)
+    year = session.get(ReviewChecklist, item.checklist_id).year
+    _lock_item(session, row.item_id, row.unit_code)
+    session.refresh(row, with_for_update=True)
+    if row.withdrawn_at is not None:
+        raise NotFound(f"佐证材料“{row.filename}”已撤回。", f"Evidence {evidence_id} was withdrawn.")
+    scored = session.scalar(select(ReviewScore.id).where(ReviewScore.item_id == row.item_id,
+                                                         ReviewScore.unit_code == row.unit_code))  # fmt: skip
+    if scored is not None:
+        raise Conflict(f"“{item.title}”已由第三方机构评分，其佐证材料“{row.filename}”不能撤回；"
+                       "如有错误，请上传更正的材料并说明。", f"Item {item.key} is scored; its evidence stays.")  # fmt: skip
+    row.withdrawn_at = dt.datetime.now(dt.UTC)
+    row.withdrawn_by_account_id = principal.account_id
+    session.flush()
+    record(session, principal.actor, "review_evidence_withdraw", "review_evidence", row.id,
+           detail={"year": year, "unit_code": row.unit_code, "item": item.key, "filename": row.filename,
+                   "sha256": row.sha256})  # fmt: skip
+    return year, row.unit_code
+
+
 def put_score(
     session: Session, principal: Principal, year: int, unit_code: str, key: str, body: ScoreIn,
     *, synthetic: bool = False,
@@ -172,6 +203,7 @@ def put_score(
     """Score item ``key`` of the county (a county of the firm's group); versioned."""
     reviewed_unit(session, principal, year, unit_code)
     item = item_of(session, ensure_checklist(session, principal.actor, year), key)
+    _lock_item(session, item.id, unit_code)  # a withdrawal of its evidence waits, then sees the score
     row = session.scalar(select(ReviewScore).where(ReviewScore.item_id == item.id, ReviewScore.unit_code == unit_code)
                          .with_for_update())  # fmt: skip
     current = row.version if row is not None else None
@@ -212,4 +244,12 @@ def get_evidence(session: Session, principal: Principal, evidence_id: int) -> Re
     if row is None:
         raise NotFound(f"未找到编号为 {evidence_id} 的佐证材料。", f"No evidence {evidence_id}.")
     principal.scope.require_unit(row.unit_code)
+    return row
+
+
+def current_evidence(session: Session, principal: Principal, evidence_id: int) -> ReviewEvidence:
+    """``get_evidence``, and 404 for a withdrawn file (kept, but no longer given out)."""
+    row = get_evidence(session, principal, evidence_id)
+    if row.withdrawn_at is not None:
+        raise NotFound(f"佐证材料“{row.filename}”已由县区撤回。", f"Evidence {evidence_id} was withdrawn.")
     return row

@@ -26,12 +26,12 @@ def qr_svg(url: str) -> str:
     return out.getvalue().decode()
 
 
-def sheet_html(batch: dict, links: list[tuple[str, bool]]) -> str:
-    """The printable sheet: one card per link (answered links marked)."""
+def sheet_html(batch: dict, links: list[tuple[int, str, bool]]) -> str:
+    """The printable sheet: one card per link (number in the batch, link, answered: marked)."""
     county = escape(batch["unit_name"] or batch["unit_code"])
     label = escape(batch["label"] or "")
     cards = []
-    for i, (url, used) in enumerate(links, 1):
+    for i, url, used in links:
         state = "（已填写）" if used else ""
         cards.append(f'<div class="card">{qr_svg(url)}<div class="n">{county} · 第 {i} 份{state}</div>'
                      f'<div class="url">{escape(url)}</div></div>')  # fmt: skip

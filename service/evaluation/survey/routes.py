@@ -32,6 +32,7 @@ from service.evaluation.survey.schemas import (
     PaperIn,
     PublicForm,
     ResponseItem,
+    RevokeIn,
     SurveyTokenOut,
     UnitCode,
     Year,
@@ -182,12 +183,22 @@ def batch(request: Request, principal: Manager, session: SessionDep, batch_id: I
     return _batch(request, session, principal, batch_id)
 
 
+@router.post("/batches/{batch_id}/revoke", summary="Stop links of a batch (a sheet lost or misused)",
+             response_model=BatchOut)  # fmt: skip
+def revoke(request: Request, principal: Manager, session: SessionDep, batch_id: Id, body: RevokeIn) -> BatchOut:
+    """The listed links, or every link not answered yet; a stopped link opens to 问卷链接无效或已停用. Answers
+    already given stay and count. The batch as it is now."""
+    S.revoke(session, principal, batch_id, body.tokens)
+    session.commit()
+    return _batch(request, session, principal, batch_id)
+
+
 @router.get("/batches/{batch_id}/sheet", summary="The batch's printable sheet of QR codes (HTML, A4)",
             response_class=HTMLResponse)  # fmt: skip
 def sheet(request: Request, principal: Manager, session: SessionDep, batch_id: Id) -> HTMLResponse:
     """One QR code (SVG) per link with the county and the link written out; print it from the browser."""
     b = _batch(request, session, principal, batch_id)
-    links = [(t.url, t.answered) for t in b.tokens or []]
+    links = [(i, t.url, t.answered) for i, t in enumerate(b.tokens or [], 1) if not t.revoked]  # stopped: not printed
     return HTMLResponse(sheet_html(b.model_dump(), links), headers=NO_STORE)
 
 

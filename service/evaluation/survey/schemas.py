@@ -60,6 +60,15 @@ class BatchIn(BaseModel):
     label: Annotated[str, Field(max_length=60)] = ""
 
 
+class RevokeIn(BaseModel):
+    """Links of a batch to stop (a sheet lost or handed to the wrong people); none given: every link of the
+    batch not answered yet."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tokens: Annotated[list[Annotated[str, Field(min_length=16, max_length=64)]], Field(max_length=500)] | None = None
+
+
 class AnswerOut(BaseModel):
     """What a submission returns: the stored answer (a resent submission returns the same one)."""
 
@@ -91,6 +100,7 @@ class BatchOut(BaseModel):
     label: str
     size: int
     answered: int
+    revoked: int = Field(description="links stopped (their answers, if any, stay)")
     synthetic: bool
     created_at: dt.datetime
     tokens: list[SurveyTokenOut] | None = None

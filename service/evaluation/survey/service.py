@@ -197,14 +197,44 @@ def batch_rows(session: Session, principal: Principal, unit: str | None = None, 
     return list(session.execute(SQL.one("batches_list"), params).mappings())
 
 
-def one_batch(session: Session, principal: Principal, batch_id: int) -> tuple[dict, list]:
-    """A batch (404 if none; 403 outside the scope) and its links."""
+def _batch(session: Session, principal: Principal, batch_id: int) -> SurveyBatch:
     batch = session.get(SurveyBatch, batch_id)
     if batch is None:
         raise NotFound(f"未找到编号为 {batch_id} 的问卷链接批次。", f"No batch {batch_id}.")
     principal.scope.require_unit(batch.unit_code)
+    return batch
+
+
+def one_batch(session: Session, principal: Principal, batch_id: int) -> tuple[dict, list]:
+    """A batch (404 if none; 403 outside the scope) and its links."""
+    _batch(session, principal, batch_id)
     row = batch_rows(session, principal, batch_id=batch_id)[0]
     return dict(row), list(session.execute(SQL.one("batch_tokens"), {"batch_id": batch_id}).mappings())
+
+
+def revoke(session: Session, principal: Principal, batch_id: int, tokens: list[str] | None) -> int:
+    """Stop links of a batch: the given ones (all of the batch, or nothing is stopped: 422), else every link
+    not answered yet. An answer already given stays. Returns how many links were stopped now."""
+    batch = _batch(session, principal, batch_id)
+    rows = session.query(SurveyToken).filter_by(batch_id=batch.id).with_for_update().all()
+    if tokens is None:
+        chosen = [t for t in rows if not answered(session, t)]
+    else:
+        by_token = {t.token: t for t in rows}
+        unknown = len(set(tokens) - set(by_token))
+        if unknown:
+            raise InvalidInput(f"有 {unknown} 个链接不属于该批次，未停用任何链接。",
+                               f"{unknown} tokens are not of batch {batch_id}; nothing was stopped.")  # fmt: skip
+        chosen = [by_token[t] for t in set(tokens)]
+    now = dt.datetime.now(dt.UTC)
+    stopped = [t for t in chosen if t.revoked_at is None]
+    for t in stopped:
+        t.revoked_at = now
+    session.flush()
+    record(session, principal.actor, "survey_revoke", "survey_batch", batch.id,
+           detail={"unit": batch.unit_code, "year": batch.year, "revoked": len(stopped),
+                   "which": "unanswered" if tokens is None else "listed"})  # fmt: skip
+    return len(stopped)
 
 
 def token_row(session: Session, token: str, lock: bool = False) -> SurveyToken:

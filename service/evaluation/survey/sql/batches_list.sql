@@ -1,7 +1,8 @@
--- Batches of resident links in the caller's scope, with how many of their links were answered.
+-- Batches of resident links in the caller's scope, with how many of their links were answered and stopped.
 SELECT b.id, b.year, b.unit_code, u.name AS unit_name, b.label, b.size, b.synthetic, b.created_at,
        (SELECT count(*) FROM survey_response AS r JOIN survey_token AS t ON t.id = r.token_id
-        WHERE t.batch_id = b.id) AS answered
+        WHERE t.batch_id = b.id) AS answered,
+       (SELECT count(*) FROM survey_token AS t WHERE t.batch_id = b.id AND t.revoked_at IS NOT NULL) AS revoked
 FROM survey_batch AS b
 LEFT JOIN sampling_unit AS u ON u.code = b.unit_code
 WHERE (CAST(:scope_all AS boolean) OR b.unit_code = ANY(CAST(:scope_units AS text[])))
