@@ -49,14 +49,21 @@ function recordForm(c) {
   return form;
 }
 
+const isAlert = (c) => !c.acknowledged_at && !c.cleared_at;
+
+function badge(c) {
+  if (c.cleared_at) return el("span", { className: "badge cleared", text: `已解除：复核后不存在倒塌风险（${dateTime(c.cleared_at)}）` });
+  if (!c.acknowledged_at) return el("span", { className: "badge alert", text: "未确认" });
+  return el("span", { className: "badge ok", text: `已确认 ${c.acknowledged_by || ""}` });
+}
+
 function alertCard(c) {
-  const unacknowledged = !c.acknowledged_at;
+  const unacknowledged = isAlert(c);
   const records = el("ul", { className: "records" }, ...c.records.map((r) => el("li", {},
     `${dateTime(r.taken_at)} ${r.measure_labels.join("、")}，责任人 ${r.responsible}`,
     r.note ? `；${r.note}` : "", r.source === "form" ? "（检查表）" : "", r.photos.length ? `；照片 ${r.photos.length} 张` : "")));
   const card = el("li", { className: `card${unacknowledged ? " unacknowledged" : ""}`, dataset: { caseId: c.id } },
-    el("h3", {}, `${c.survey_code} · ${c.unit_name || c.unit_code}`,
-      el("span", { className: `badge ${unacknowledged ? "alert" : "ok"}`, text: unacknowledged ? "未确认" : `已确认 ${c.acknowledged_by || ""}` })),
+    el("h3", {}, `${c.survey_code} · ${c.unit_name || c.unit_code}`, badge(c)),
     el("div", { text: `${c.address || ""}；发现时间 ${dateTime(c.opened_at)}` }), records);
   if (unacknowledged && state.can.has("controls.acknowledge")) {
     const button = el("button", { type: "button", className: "ack", text: "确认预警" });
@@ -149,7 +156,7 @@ async function load() {
   ]);
   Object.assign(state, { controls, notices, awaiting });
   $("alert-list").replaceChildren(...controls.map(alertCard));
-  $("alerts-count").textContent = `（未确认 ${controls.filter((c) => !c.acknowledged_at).length} / 共 ${controls.length}）`;
+  $("alerts-count").textContent = `（未确认 ${controls.filter(isAlert).length} / 共 ${controls.length}）`;
   $("alerts-empty").hidden = controls.length > 0;
   $("awaiting").hidden = !issuer;
   $("awaiting-table").querySelector("tbody").replaceChildren(...awaiting.map(awaitingRow));

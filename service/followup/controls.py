@@ -6,6 +6,9 @@ province as an unacknowledged alert; the measures the inspector chose on the for
 ``control_note``) are its first record. Anyone on site (the inspector's team, the firm, the county or city
 office) records further measures: which (``CONTROL_MEASURES``: 停止使用, 封控警示, 人员撤离, the form's
 choices), when, who is responsible, with photos. The city office acknowledges the alert (versioned).
+
+An inspection returned and submitted again without the risk clears its case (no longer an alert; the
+measures recorded stay as facts); submitted once more with the risk, the case is open again, as a new alert.
 """
 
 from __future__ import annotations
@@ -28,19 +31,8 @@ from service.inspections.models import Inspection
 MEASURE_LABELS = {m.value: m.label for m in Measure if m.value in CONTROL_MEASURES}
 
 
-def ensure_case(session: Session, principal: Principal, inspection: Inspection) -> ControlCase | None:
-    """The control case of a submitted (or approved) inspection at risk of collapse, opened once with the
-    form's measures as its first record."""
-    if inspection.status not in ("submitted", "approved") or not needs_control(inspection.summary or {}):
-        return None
-    case = session.query(ControlCase).filter_by(inspection_id=inspection.id).one_or_none()
-    if case is not None:
-        return case
-    case = ControlCase(inspection_id=inspection.id, draw_id=inspection.draw_id, house_id=inspection.house_id,
-                       unit_code=inspection.unit_code, city_code=_city_of(session, inspection.unit_code), version=1,
-                       synthetic=inspection.synthetic, opened_by_account_id=principal.account_id)  # fmt: skip
-    session.add(case)
-    session.flush()
+def _form_record(session: Session, principal: Principal, case: ControlCase, inspection: Inspection) -> list[str]:
+    """The measures the inspector chose on the form, as a record of the case; the measures."""
     answers = inspection.answers or {}
     chosen = [m for m in answers.get("control_measures") or [] if m in CONTROL_MEASURES]
     if chosen:
@@ -49,6 +41,49 @@ def ensure_case(session: Session, principal: Principal, inspection: Inspection) 
                                   taken_at=inspection.submitted_at or dt.datetime.now(dt.UTC),
                                   responsible=principal.label, note=note if isinstance(note, str) else None,
                                   recorded_by_account_id=principal.account_id))  # fmt: skip
+    return chosen
+
+
+def _clear_or_reopen(session: Session, principal: Principal, case: ControlCase, at_risk: bool) -> None:
+    """Clear the case of an inspection submitted again without the risk; open it again if the risk is back."""
+    if at_risk == (case.cleared_at is None):
+        return
+    if at_risk:
+        case.cleared_at = case.cleared_by_account_id = None
+        case.acknowledged_at = case.acknowledged_by_account_id = None  # a new alert for the city office
+        action = "control_reopen"
+    else:
+        case.cleared_at, case.cleared_by_account_id = dt.datetime.now(dt.UTC), principal.account_id
+        action = "control_clear"
+    case.version += 1
+    record(session, principal.actor, action, "control_case", case.id,
+           detail={"inspection_id": case.inspection_id, "version": case.version})  # fmt: skip
+    session.flush()
+
+
+def ensure_case(session: Session, principal: Principal, inspection: Inspection) -> ControlCase | None:
+    """The control case of a submitted (or approved) inspection at risk of collapse, opened once with the
+    form's measures as its first record; cleared when the inspection is submitted again without the risk,
+    and open again (with the form's measures as a new record) when the risk comes back."""
+    if inspection.status not in ("submitted", "approved"):
+        return None
+    at_risk = needs_control(inspection.summary or {})
+    case = session.query(ControlCase).filter_by(inspection_id=inspection.id).with_for_update().one_or_none()
+    if case is not None:
+        reopened = at_risk and case.cleared_at is not None
+        _clear_or_reopen(session, principal, case, at_risk)
+        if reopened:
+            _form_record(session, principal, case, inspection)
+            session.flush()
+        return case
+    if not at_risk:
+        return None
+    case = ControlCase(inspection_id=inspection.id, draw_id=inspection.draw_id, house_id=inspection.house_id,
+                       unit_code=inspection.unit_code, city_code=_city_of(session, inspection.unit_code), version=1,
+                       synthetic=inspection.synthetic, opened_by_account_id=principal.account_id)  # fmt: skip
+    session.add(case)
+    session.flush()
+    chosen = _form_record(session, principal, case, inspection)
     record(session, principal.actor, "control_open", "control_case", case.id,
            detail={"inspection_id": inspection.id, "house_id": inspection.house_id, "measures": chosen})  # fmt: skip
     session.flush()
@@ -108,6 +143,8 @@ def acknowledge(session: Session, principal: Principal, case: ControlCase, versi
         raise Conflict(f"该管控记录已更新（当前第 {case.version} 版），请刷新后再确认。", "Stale version.")
     if case.acknowledged_at is not None:
         raise Conflict("该预警已确认。", "Already acknowledged.")
+    if case.cleared_at is not None:
+        raise Conflict("复核后该房屋不存在倒塌风险，预警已解除，无需确认。", "The case was cleared.")
     case.acknowledged_by_account_id, case.acknowledged_at = principal.account_id, dt.datetime.now(dt.UTC)
     case.version += 1
     record(

@@ -137,12 +137,14 @@ class NoticeEvidence(_File, Base):
 
 
 class ControlCase(Base):
-    """A house at risk of collapse, opened when its inspection is submitted; acknowledged by the city office."""
+    """A house at risk of collapse, opened when its inspection is submitted; acknowledged by the city office;
+    cleared when the inspection is submitted again without the risk (open again if the risk comes back)."""
 
     __tablename__ = "control_case"
     __table_args__ = (
         ForeignKeyConstraint(["draw_id", "house_id"], ["draw_house.draw_id", "draw_house.house_id"]),
         CheckConstraint("version >= 1", name="version"),
+        CheckConstraint("(cleared_at IS NULL) = (cleared_by_account_id IS NULL)", name="cleared"),
         Index("ix_control_case_unit", "unit_code"),
     )
 
@@ -158,6 +160,8 @@ class ControlCase(Base):
     opened_at: Mapped[dt.datetime] = mapped_column(TZ, server_default=func.now())
     acknowledged_by_account_id: Mapped[int | None] = _who()
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(TZ)
+    cleared_by_account_id: Mapped[int | None] = _who()
+    cleared_at: Mapped[dt.datetime | None] = mapped_column(TZ)
 
 
 class ControlRecord(Base):

@@ -160,6 +160,8 @@ class ControlCaseOut(HouseRef):
     opened_at: dt.datetime
     acknowledged_at: dt.datetime | None
     acknowledged_by: str | None
+    cleared_at: dt.datetime | None = Field(description="the inspection was submitted again without the risk")
+    cleared_by: str | None
     lon: float
     lat: float
     records: list[RecordOut]

@@ -179,3 +179,44 @@ def test_backfill_opens_what_stored_findings_call_for_once(fu):
     case = fu.get("city", f"{API}/controls").json()[0]
     assert case["records"][0]["measures"] == ["evacuate"] and case["acknowledged_at"] is None
     assert len(fu.get("city", f"{API}/notices", params={"status": "draft"}).json()) == 2
+
+
+def _resubmit(fu, inspection: dict, answers: dict) -> dict:
+    """The reviewer returns the inspection; the inspector submits it again with ``answers``."""
+    back = fu.post("lead", f"{INSPECTIONS}/{inspection['id']}/review",
+                   json={"action": "return", "version": inspection["version"], "comment": "请复核倒塌风险"})  # fmt: skip
+    assert back.status_code == 200, back.text
+    body = {"draw_id": inspection["draw_id"], "house_id": inspection["house_id"], "answers": answers,
+            "version": back.json()["version"], "submit": True}  # fmt: skip
+    sent = fu.client.put(f"{INSPECTIONS}/by-client/{inspection['client_id']}", json=body, headers=fu.auth("i1"))
+    assert sent.status_code == 200, sent.text
+    return sent.json()
+
+
+def test_a_case_is_cleared_when_the_corrected_inspection_finds_no_risk_and_opened_again_if_it_does(fu):
+    inspection = _submit_collapse(fu)
+    reg = fu.get("i1", f"{INSPECTIONS}/houses/{inspection['draw_id']}/{inspection['house_id']}").json()["registry"]
+    risky = _collapse_answers(reg)
+    safe = {k: v for k, v in risky.items() if k not in ("control_measures", "control_note")}
+    safe |= {"collapse_risk": False, "hazard_confirmed": False, "hazard_observed": "serious",
+             "hazard_note": "复核：裂缝在装饰层，主体结构完好"}  # fmt: skip
+    form = forms.load_form()
+    safe = forms.clean(form, safe, reg)
+    assert forms.validate(form, safe, reg, photo_count=4) == []
+
+    corrected = _resubmit(fu, inspection, safe)
+    assert corrected["summary"]["collapse_risk"] is False
+    [case] = fu.get("city", f"{API}/controls").json()
+    assert case["cleared_at"] and case["cleared_by"] and case["records"][0]["source"] == "form"  # facts stay
+    assert fu.get("city", f"{API}/controls", params={"unacknowledged": "true"}).json() == []  # no alert
+    ack = fu.post("city", f"{API}/controls/{case['id']}/acknowledge", json={"version": case["version"]})
+    assert ack.status_code == 409 and "预警已解除" in ack.json()["message"]
+
+    again = _resubmit(fu, corrected, risky)  # the risk is back: a new alert, with the form's measures again
+    assert again["summary"]["collapse_risk"] is True
+    [alert] = fu.get("city", f"{API}/controls", params={"unacknowledged": "true"}).json()
+    assert alert["id"] == case["id"] and alert["cleared_at"] is None and alert["version"] == case["version"] + 1
+    assert [r["source"] for r in alert["records"]] == ["form", "form"]
+    with fu.engine.connect() as conn:
+        actions = conn.execute(text("SELECT action FROM audit_event WHERE target_type = 'control_case' ORDER BY id"))
+        assert actions.scalars().all() == ["control_open", "control_clear", "control_reopen"]
