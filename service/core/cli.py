@@ -95,6 +95,12 @@ def _ensure_demo(engine: Engine, settings: Settings) -> None:
 # Commands ---------------------------------------------------------------------------------------------
 
 
+def server_options(settings: Settings) -> dict:
+    """What ``serve`` gives uvicorn besides the address: workers, and the proxies believed about the client."""
+    return {"workers": settings.server.workers, "proxy_headers": True,
+            "forwarded_allow_ips": settings.server.forwarded_allow_ips}  # fmt: skip
+
+
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import os
 
@@ -109,9 +115,7 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     try:
         # Worker processes import service.asgi, which reads the same environment as this command.
         os.environ.setdefault("SPOTCHECK_DB_DATA_DIR", str(settings.db.data_dir))
-        uvicorn.run(
-            "service.asgi:app", host=host, port=port, workers=settings.server.workers, log_level="info"
-        )
+        uvicorn.run("service.asgi:app", host=host, port=port, **server_options(settings), log_level="info")
     finally:
         # Leave the embedded database as we found it.
         if cluster and not was_running:

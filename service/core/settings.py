@@ -70,6 +70,13 @@ class ServerSettings(BaseSettings):
     port: int = 8000
     # One process: two measured worse (a ~40 ms floor per tile on keep-alive connections, bench_tiles.py).
     workers: int = Field(default=1, ge=1, le=16, description="Server processes")
+    # Behind a reverse proxy every request comes from the proxy: only the proxies named here are believed
+    # when they say who the client is (X-Forwarded-For, X-Forwarded-Proto), so that per-address limits (logins,
+    # a resident's questionnaire) and the audit trail see the real client, and nobody else can forge it.
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Proxies trusted for X-Forwarded-For/-Proto: addresses or networks, comma-separated",
+    )
 
 
 class RadiusSettings(BaseSettings):
