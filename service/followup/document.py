@@ -105,9 +105,9 @@ def _photos(session: Session, inspection_id: int) -> list[NoticePhoto]:
 
 def notice_data(
     session: Session, facts: Mapping, *, number: str, issued_on: dt.date, deadline: dt.date,
-    requirements: list[str], legal_basis: list[str] | None, contact: str,
+    requirements: list[str], legal_basis: list[str] | None, contact: str, issuer: str | None = None,
 ) -> NoticeData:  # fmt: skip
-    """The notice about the inspection ``facts`` describes."""
+    """The notice about the inspection ``facts`` describes, from ``issuer`` (default: the city office)."""
     form = forms.load_form()
     registry = {f["name"]: f for f in form["registry_fields"]}
     summary = facts["summary"] or {}
@@ -122,7 +122,7 @@ def notice_data(
     submitted = facts["submitted_at"]
     more = {"legal_basis": list(legal_basis)} if legal_basis else {}
     return NoticeData(
-        number=number, issuer=office(facts["city_name"]), city_name=facts["city_name"] or "",
+        number=number, issuer=issuer or office(facts["city_name"]), city_name=facts["city_name"] or "",
         county_name=office(facts["unit_name"]), issued_on=issued_on, deadline=deadline, house=house,
         findings=findings(form, facts), hazard=label(det, summary.get("hazard_determination")),
         platform_status=label(rect, facts["rectification_status"]),

@@ -8,7 +8,8 @@ made is listed too: a serious finding is never forgotten.
 **Issue** (city office, province). The number comes from the city's sequence of the year (``notice_counter``,
 incremented under its row lock: concurrent issues never share a number, a rolled-back issue leaves no gap);
 the deadline is a date after today (Asia/Shanghai). The .docx is generated then and stored with its SHA-256:
-the issued document is served as stored, provably unchanged.
+the issued document is served as stored, provably unchanged. It names its issuer: the city office, or the
+provincial office when the province issues it (the number still the city's).
 
 **Answer** (county office): progress reports with text and evidence (photos, PDFs); issued → in_progress →
 reported_done. **Decision** (city office): accept (closed, 销号) or reject with comments (→ in_progress).
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from geo.inspection_results import needs_notice
 from service.accounts.deps import Principal
+from service.accounts.roles import Role
 from service.audit.trail import record
 from service.core.errors import Conflict, InvalidInput, NotFound
 from service.core.queries import SqlFiles
@@ -35,6 +37,8 @@ from service.followup.models import Notice, NoticeEvidence, NoticeStep
 from service.followup.schemas import DecisionIn, IssueIn
 from service.inspections.models import Inspection
 from service.inspections.notice_doc import city_abbrev, notice_docx, notice_number
+
+PROVINCE_NAME = "甘肃省"  # the provincial office issues as 甘肃省自建房安全专项整治工作专班
 
 SQL = SqlFiles("service.followup")
 TZ = ZoneInfo("Asia/Shanghai")
@@ -147,7 +151,9 @@ def issue(session: Session, principal: Principal, body: IssueIn, on: dt.date | N
     number = notice_number(city_abbrev(n.city_code), on.year, seq)
     requirements = list(body.requirements or D.default_requirements(inspection.summary or {}))
     contact = body.contact or f"{principal.name}（{principal.organisation}）"
-    data = D.notice_data(session, facts, number=number, issued_on=on, deadline=body.deadline,
+    # The issuing office: the city office, or the province when it issues (the number stays the city's).
+    issuer = D.office(PROVINCE_NAME if principal.role == Role.PROVINCE else facts["city_name"])
+    data = D.notice_data(session, facts, number=number, issued_on=on, deadline=body.deadline, issuer=issuer,
                          requirements=requirements, legal_basis=body.legal_basis, contact=contact)  # fmt: skip
     doc = notice_docx(data)
     now = dt.datetime.now(dt.UTC)

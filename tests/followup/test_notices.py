@@ -70,6 +70,11 @@ def test_issue_numbers_per_city_and_the_document_holds_the_facts(fu):
             text("SELECT count(*) FROM audit_event WHERE action = 'notice_issue'")
         ).scalar()
     assert bytes(stored) == doc.content and audited == 3
+    # The province's notice names the provincial office as its issuer (the number is still 兰州's).
+    by_province = Document(io.BytesIO(fu.get("city", b.json()["document_url"]).content))
+    assert by_province.core_properties.author == "甘肃省自建房安全专项整治工作专班"
+    assert "甘肃省自建房安全专项整治工作专班" in _text(fu.get("city", b.json()["document_url"]).content)
+    assert Document(io.BytesIO(doc.content)).core_properties.author == "兰州市自建房安全专项整治工作专班"
 
 
 def test_the_document_states_the_platform_record_of_every_mismatched_field(fu):
