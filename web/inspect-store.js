@@ -8,9 +8,9 @@
 // Houses come from the API whenever the page or the route page is online (prefetchHouses), so a house
 // never opened with signal can still be inspected without it.
 import { getJson } from "/web/api.js";
+import "/web/inspect-db.js"; // the database's name and schema, shared with route-sw.js
 
-const PREFIX = "spotcheck-inspect.";
-const VERSION = 1; // route-sw.js opens the same database: change its openInspectDb alike
+const { prefix: PREFIX, version: VERSION, upgrade } = self.spotcheckInspectDb;
 export const FORM_VERSION = "v1";
 export const houseKey = (drawId, houseId) => `${drawId}/${houseId}`;
 
@@ -22,14 +22,7 @@ const done = (r) => new Promise((resolve, reject) => {
 function open(username) {
   return new Promise((resolve, reject) => {
     const r = indexedDB.open(PREFIX + username, VERSION);
-    r.onupgradeneeded = () => {
-      const db = r.result;
-      db.createObjectStore("meta");
-      db.createObjectStore("houses");
-      db.createObjectStore("drafts", { keyPath: "key" });
-      db.createObjectStore("photos", { keyPath: "client_id" }).createIndex("key", "key");
-      db.createObjectStore("outbox", { keyPath: "id", autoIncrement: true }).createIndex("key", "key");
-    };
+    r.onupgradeneeded = () => upgrade(r.result);
     r.onsuccess = () => {
       r.result.onversionchange = () => r.result.close(); // a logout elsewhere deletes the database
       resolve(r.result);

@@ -11,6 +11,8 @@
 // Only a plain 200 is kept, never a redirect (a logged-out /route answers 303 to /login) nor an error.
 // The shell holds no personal data, so logout leaves it (web/dom.js clears the kept routes and forms).
 
+importScripts("/web/inspect-db.js"); // the inspection database's name and schema, as inspect-store.js has them
+
 // A new version when this file's logic changes; a new worker re-keeps every file of SHELL at install and
 // its activation drops what SHELL no longer lists, so a longer list keeps the name.
 const CACHE = "spotcheck-route-shell-v1";
@@ -21,7 +23,7 @@ const SHELL = [
   "/web/route.js", "/web/api.js", "/web/dom.js", // route.js and the modules it imports (dom.js imports api.js)
   "/web/route.css", "/web/style.css",
   // the form and its modules (route.js and dom.js import inspect-store.js and inspect-sync.js too)
-  "/web/inspect.js", "/web/inspect-store.js", "/web/inspect-sync.js", "/web/inspect-form.js",
+  "/web/inspect.js", "/web/inspect-store.js", "/web/inspect-db.js", "/web/inspect-sync.js", "/web/inspect-form.js",
   "/web/inspect-photo.js", "/web/inspect-position.js", "/web/inspection-rules.js", "/web/inspect.css",
   "/web/vendor/leaflet/leaflet.js", "/web/vendor/leaflet/leaflet.css",
   // The basemap switcher's icon (leaflet.css); the stops and the base are divIcons, no marker images.
@@ -98,19 +100,12 @@ async function networkFirst(event, key) {
 // form data of every house of the team's plan go into the account's IndexedDB, the very records
 // inspect-store.js keeps. Done here, a page reloaded or left meanwhile cuts nothing off.
 
-const INSPECT_DB = "spotcheck-inspect."; // + username: inspect-store.js's PREFIX and VERSION, the same stores
+const INSPECT_DB = self.spotcheckInspectDb; // loaded at the top of this file
 
 function openInspectDb(username) {
   return new Promise((resolve, reject) => {
-    const r = indexedDB.open(INSPECT_DB + username, 1);
-    r.onupgradeneeded = () => {
-      const db = r.result;
-      db.createObjectStore("meta");
-      db.createObjectStore("houses");
-      db.createObjectStore("drafts", { keyPath: "key" });
-      db.createObjectStore("photos", { keyPath: "client_id" }).createIndex("key", "key");
-      db.createObjectStore("outbox", { keyPath: "id", autoIncrement: true }).createIndex("key", "key");
-    };
+    const r = indexedDB.open(INSPECT_DB.prefix + username, INSPECT_DB.version);
+    r.onupgradeneeded = () => INSPECT_DB.upgrade(r.result);
     r.onsuccess = () => {
       r.result.onversionchange = () => r.result.close(); // logout deletes the database
       resolve(r.result);

@@ -248,6 +248,7 @@ def test_the_province_reads_a_route_on_a_desktop_without_marking_visits(browser,
 KEPT_ROUTES = "() => Object.keys(localStorage).filter((k) => k.startsWith('spotcheck.route.'))"
 SHELL_CACHE = "spotcheck-route-shell-v1"  # web/route-sw.js's CACHE
 SHELL = {"/route", "/web/route.js", "/web/api.js", "/web/dom.js", "/web/style.css", "/web/route.css",
+         "/web/inspect-store.js", "/web/inspect-db.js",  # dom.js -> inspect-store.js -> the database's schema
          "/web/vendor/leaflet/leaflet.js", "/web/vendor/leaflet/leaflet.css"}  # what the page loads  # fmt: skip
 
 
