@@ -244,7 +244,7 @@ def figures(
     per_city: dict[str, list[UnitFigures]] = {}
     for u in units:
         per_city.setdefault(u.city_code, []).append(u)
-    drawn = dict(session.execute(SQL.one("figures_city_units"), {"d": draw_id}).tuples().all())
+    drawn = dict(session.execute(SQL.one("figures_city_units"), {"d": draw_id}).all())
     cities = [_city(code, us, est, drawn.get(code, len(us))) for code, us in per_city.items()]
     synthetic = any(u.synthetic for u in units)
     note = "合成演示数据（非真实房屋、非真实评分与问卷）。" if synthetic else None
