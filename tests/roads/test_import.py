@@ -70,9 +70,10 @@ def test_a_file_with_an_error_changes_nothing(engine, tmp_path):
     assert codes == {(2, "bad_speed"), (3, "unknown_class"), (5, "bad_speed")}
     assert _counts(engine) == before
     outside = gpd.GeoDataFrame({"等级": ["县道"]}, geometry=[shapely.LineString([(80, 30), (80.1, 30)])], crs="EPSG:4490")
-    with pytest.raises(RoadImportError, match="") as caught:
+    with pytest.raises(RoadImportError) as caught:
         import_file(engine, write(outside, tmp_path / "outside.geojson"))
     assert caught.value.errors[0]["code"] == "outside_gansu"
+    assert "坐标不在甘肃省境内（按 EPSG:4490 解读）" in caught.value.errors[0]["message"]
     points = gpd.GeoDataFrame({"等级": ["县道"]}, geometry=[shapely.Point(103.8, 36)], crs="EPSG:4490")
     with pytest.raises(RoadImportError) as caught:
         import_file(engine, write(points, tmp_path / "points.geojson"))
