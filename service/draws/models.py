@@ -41,7 +41,8 @@ class SamplingPlan(Base):
     source: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     created_by: Mapped[str | None] = mapped_column(Text)  # since migration 0022; older plans: unknown
-    created_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    # account.scope_plan_id points back here: a cycle, created after both tables (use_alter)
+    created_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", use_alter=True))
 
 
 class SeedCommitment(Base):
