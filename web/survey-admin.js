@@ -57,7 +57,7 @@ function drawBatch(b) {
     disabled: open === 0 });
   all.addEventListener("click", () => revoke(b, null, `停用该批次全部 ${open} 个未填写的链接？已填写的问卷保留。`));
   box.replaceChildren(
-    el("h3", { text: `${b.unit_name || b.unit_code} ${b.label || ""}：${b.size} 个链接，已填写 ${b.answered} 个` +
+    el("h3", { text: `${[b.unit_name || b.unit_code, b.label].filter(Boolean).join(" ")}：${b.size} 个链接，已填写 ${b.answered} 个` +
       (b.revoked ? `，已停用 ${b.revoked} 个` : "") }),
     el("div", { className: "inline" }, all),
     el("ol", {}, ...b.tokens.map((t) => linkItem(b, t))));

@@ -149,6 +149,7 @@ def test_the_firm_page_shows_results_as_text_makes_links_and_types_paper(browser
         page.locator("#stop-all").click()
         page.wait_for_function("() => document.querySelectorAll('#batch-links li.revoked').length === 3")
         assert page.locator("#stop-all").is_disabled() and "停用 3" in page.locator("#batch-table tbody tr").inner_text()
+        save(page.locator("#links").screenshot(), "survey-links-stopped.png", tmp_path)
         refused = page.request.get(f"{base}/api/v1/evaluation/survey/public/{stopped}")
         assert refused.status == 404 and "已停用" in refused.json()["message"]
         # A paper questionnaire of staff for 城关区
