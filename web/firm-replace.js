@@ -1,7 +1,8 @@
 // Replacing a drawn house a team cannot visit (/firm, for field managers): the reason and a note go to
 // POST /api/v1/draws/{id}/replacements; the service takes the next house the design allows, hands it to
 // the same team and re-plans that team's route. This file asks and says; the page then reads the firm again.
-import { getJson, postJson } from "/web/api.js";
+// It also lists the replacements made (the draw's log as the API gives it to the caller).
+import { dateTime, getJson, postJson } from "/web/api.js";
 import { el, say } from "/web/dom.js";
 
 const $ = (id) => document.getElementById(id);
@@ -10,6 +11,21 @@ const reasons = new Map(); // draw id -> {code: Chinese label}, as the draw's AP
 async function reasonsOf(drawId) {
   if (!reasons.has(drawId)) reasons.set(drawId, (await getJson(`/api/v1/draws/${drawId}`)).replacement_reasons);
   return reasons.get(drawId);
+}
+
+/** The replacements made in the draw, as the draw's log has them (the API shows the caller's houses only). */
+export async function replacementsOf(drawId) {
+  const draw = await getJson(`/api/v1/draws/${drawId}`);
+  reasons.set(drawId, draw.replacement_reasons);
+  return draw.events.filter((e) => e.kind === "replacement_used").reverse(); // newest first
+}
+
+/** The log of replacements under the assignments: which house, by which, why, who and when. */
+export function showReplacements(events, drawId) {
+  const labels = reasons.get(drawId) || {};
+  $("replacement-log").replaceChildren(...(events.length ? events.map((e) => el("li", { dataset: { house: e.house_id } },
+    `${dateTime(e.at)} ${e.survey_code || e.house_id} → ${e.replacement_survey_code || e.replacement_house_id}：`,
+    `${labels[e.reason] || e.reason}${e.note ? `（${e.note}）` : ""}，${e.actor || "—"}`)) : [el("li", { className: "note", text: "尚无替换。" })]));
 }
 
 /**

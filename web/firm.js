@@ -4,7 +4,7 @@
 // this file only draws, and sends what the user chose.
 import { dateTime, dec, esc, getJson, me, num, patchJson, pct, postJson } from "/web/api.js";
 import { el, say, showUser } from "/web/dom.js";
-import { replaceButton } from "/web/firm-replace.js";
+import { replaceButton, replacementsOf, showReplacements } from "/web/firm-replace.js";
 import { showProgress } from "/web/field-progress.js";
 
 const FIELD = "/api/v1/field";
@@ -321,6 +321,7 @@ function renderAssignments() {
       el("td", { className: a.visited_at ? "ok" : "", text: a.visited_at ? dateTime(a.visited_at) : "未入户" }),
       el("td", {}, a.visited_at ? "" : replaceButton(a, act)));
   }));
+  showReplacements(state.replacements || [], state.overview.draw_id);
 }
 
 function render() {
@@ -334,8 +335,11 @@ function render() {
 async function fetchFirm() {
   const firm = `${FIELD}/firms/${encodeURIComponent(state.firm)}`;
   const overview = await getJson(`${firm}/overview`);
-  const assignments = overview.draw_id === null ? [] : await getJson(`${firm}/assignments?draw_id=${overview.draw_id}`);
-  Object.assign(state, { overview, assignments });
+  const drawn = overview.draw_id !== null;
+  const [assignments, replacements] = await Promise.all([
+    drawn ? getJson(`${firm}/assignments?draw_id=${overview.draw_id}`) : [],
+    drawn && state.manager ? replacementsOf(overview.draw_id) : []]);
+  Object.assign(state, { overview, assignments, replacements });
 }
 
 function loaded() {

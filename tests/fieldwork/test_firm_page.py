@@ -170,6 +170,7 @@ def test_lead_replaces_a_house_that_cannot_be_visited_and_a_stale_tab_is_refused
     row = f'#assignments-body tr[data-house="{house}"]'
     code = a.locator(f"{row} code").inner_text()
 
+    assert a.locator("#replacement-log").inner_text() == "尚无替换。"
     # Cancelled: nothing is sent.
     a.locator(f"{row} .replace-house").click()
     dialog = a.locator("#replace-dialog")
@@ -199,6 +200,8 @@ def test_lead_replaces_a_house_that_cannot_be_visited_and_a_stale_tab_is_refused
     logged = a.request.get(f"{base}/api/v1/draws/{draw}").json()["events"][-1]
     assert (logged["kind"], logged["house_id"], logged["reason"]) == ("replacement_used", house, "locked")
     assert logged["note"] == "连续两次上门无人" and logged["replacement_survey_code"] == new[0]["survey_code"]
+    shown = a.locator("#replacement-log li").first.inner_text()  # the firm's own log of replacements
+    assert f"{code} → {new[0]['survey_code']}：无人/锁门（连续两次上门无人）" in shown and logged["actor"] in shown
 
     # The stale tab asks again for the same house: the service's refusal, then what is current.
     b.locator(f"{row} .replace-house").click()
