@@ -36,6 +36,7 @@ from service.audit.trail import record
 from service.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.core.queries import SqlFiles
 from service.core.settings import InspectionSettings
+from service.draws.service import REPLACEMENT_REASONS
 from service.fieldwork import firms as F
 from service.fieldwork.assignment import get_assignment, mark_visited
 from service.followup.hooks import after_inspection
@@ -74,9 +75,27 @@ def check_reach(principal: Principal, unit_code: str, team_id: int | None) -> No
         raise Forbidden("您的账户只能查看本检查组的入户检查。", "Only your own team's inspections.")
 
 
-def writer_team(session: Session, principal: Principal, team_id: int | None) -> int:
+def replaced_message(session: Session, principal: Principal, draw_id: int, reg: dict) -> str | None:
+    """For a house replaced in the draw, what its team is told (an inspector: only when the replacement went
+    to their team, as it does; others: within their scope); else None."""
+    row = session.execute(SQL.one("house_replaced"), {"d": draw_id, "h": reg["house_id"]}).one_or_none()
+    if row is None or not principal.scope.covers_unit(reg["unit_code"]):
+        return None
+    if principal.role is Role.INSPECTOR and row.team_id != principal.scope.team_id:
+        return None
+    when = row.at.astimezone(dt.timezone(dt.timedelta(hours=8)))
+    return (f"房屋 {row.old_code} 已于 {when:%m月%d日 %H:%M} 因“{REPLACEMENT_REASONS.get(row.reason, row.reason)}”"
+            f"替换为备选房屋 {row.new_code}，无需再检查，请按最新路线前往 {row.new_code}。")  # fmt: skip
+
+
+def writer_team(
+    session: Session, principal: Principal, team_id: int | None, draw_id: int | None = None, reg: dict | None = None
+) -> int:
     """The team that inspects the house, if the caller may write for it (an inspector: their own team)."""
     if team_id is None:
+        replaced = replaced_message(session, principal, draw_id, reg) if reg else None
+        if replaced:
+            raise InvalidInput(f"{replaced}本机填写的内容仍保留在本机。", "The house was replaced in the draw.")
         raise InvalidInput("该房屋尚未分配给检查组，不能填写检查表。", "The house is not assigned to a team.")
     F.get_team(session, F.field_caller(session, principal), team_id)
     return int(team_id)
@@ -123,7 +142,7 @@ def save(
     if row is not None and row.last_request_sha256 == sha:
         return row, False  # the same request again: stored once
     reg = registry(session, body.draw_id, body.house_id)
-    team_id = writer_team(session, principal, reg["team_id"])
+    team_id = writer_team(session, principal, reg["team_id"], body.draw_id, reg)
     try:
         form = forms.load_form(body.form_version)
     except (KeyError, FileNotFoundError, ValueError) as exc:

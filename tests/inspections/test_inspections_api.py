@@ -165,3 +165,22 @@ def test_inspectors_reach_only_their_team(field):
     assert field.get("other", API).json() == []  # another firm
     assert len(field.get("lead", API).json()) == 1
     assert field.get("i1", f"{API}/form").json()["version"] == "v1"
+
+
+def test_a_replaced_house_tells_its_team_where_to_go_instead(field):
+    h = _house(field)
+    body = {"draw_id": h["draw_id"], "house_id": h["house_id"], "version": 0, "answers": {"address_accurate": True}}
+    client = uuid.uuid4()
+    assert _put(field, "i1", client, body).status_code == 201  # a draft begun on the phone
+    r = field.post("lead", f"/api/v1/draws/{h['draw_id']}/replacements", json={"house_id": h["house_id"], "reason": "locked"})
+    assert r.status_code == 200, r.text
+    new = r.json()["replacement_survey_code"]
+    said = f"房屋 {h['survey_code']} 已于"
+    again = _put(field, "i1", client, {**body, "version": 1, "answers": {"address_accurate": False}})
+    assert again.status_code == 422 and again.json()["message"].startswith(said), again.text
+    assert f"因“无人/锁门”替换为备选房屋 {new}，无需再检查" in again.json()["message"]
+    assert "本机填写的内容仍保留" in again.json()["message"]
+    opened = field.get("i1", f"{API}/houses/{h['draw_id']}/{h['house_id']}")
+    assert opened.status_code == 404 and opened.json()["message"].startswith(said)
+    other = field.get("i2", f"{API}/houses/{h['draw_id']}/{h['house_id']}")  # another team learns nothing
+    assert other.status_code == 403 and new not in other.text
