@@ -184,3 +184,4 @@ def test_a_replaced_house_tells_its_team_where_to_go_instead(field):
     assert opened.status_code == 404 and opened.json()["message"].startswith(said)
     other = field.get("i2", f"{API}/houses/{h['draw_id']}/{h['house_id']}")  # another team learns nothing
     assert other.status_code == 403 and new not in other.text
+    assert field.get("lead", f"{API}/houses/{h['draw_id']}/{h['house_id']}").status_code == 200  # the firm still reads it
