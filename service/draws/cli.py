@@ -45,7 +45,6 @@ def _cmd_plan_seed(args: argparse.Namespace, settings: Settings) -> int:
 
     from service.accounts.cli import actor_for
     from service.accounts.roles import Permission
-    from service.audit.trail import record
     from service.core.errors import InvalidInput
     from service.draws.seeds import CHINA, commit
 
@@ -57,9 +56,6 @@ def _cmd_plan_seed(args: argparse.Namespace, settings: Settings) -> int:
     with session_for(settings) as session:
         actor = actor_for(session, args.by, Permission.DRAW)
         row = commit(session, args.plan, args.source, public_at, actor)
-        record(session, actor, "seed_commit", "seed_commitment", row.id,
-               detail={"plan_id": args.plan, "source": row.source,
-                       "public_at": row.public_at.isoformat() if row.public_at else None})  # fmt: skip
         session.commit()
         public = row.public_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M") if row.public_at else "not given"
         print(f"seed commitment {row.id} of plan {args.plan}: {row.source}")
@@ -103,14 +99,11 @@ def _print_draw(session, draw_id: int) -> None:
 def _cmd_draw_units(args: argparse.Namespace, settings: Settings) -> int:
     from service.accounts.cli import actor_for
     from service.accounts.roles import Permission
-    from service.audit.trail import record
     from service.draws.seeds import county_draw
 
     with session_for(settings) as session:
         actor = actor_for(session, args.by, Permission.DRAW)
         draw = county_draw(session, args.plan, args.seed, args.commitment, actor)
-        record(session, actor, "draw_units", "draw", draw.id,
-               detail={"plan_id": args.plan, "seed": args.seed, "seed_commitment_id": args.commitment})  # fmt: skip
         session.commit()
         _print_draw(session, draw.id)
     return 0

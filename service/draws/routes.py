@@ -54,14 +54,6 @@ def create(principal: Permit(Permission.DRAW), session: SessionDep, body: DrawIn
     draw names the plan's commitment the seed was read from (fixed before now, its value public, unused);
     without one the draw is recorded as 未事先公布种子来源 (see service/draws/seeds.py)."""
     draw = county_draw(session, body.plan_id, body.seed, body.seed_commitment_id, principal.actor)
-    record(
-        session,
-        principal.actor,
-        "draw_units",
-        "draw",
-        draw.id,
-        detail={"plan_id": body.plan_id, "seed": body.seed, "seed_commitment_id": body.seed_commitment_id},
-    )
     session.commit()
     return summary(session, principal.scope, draw.id)
 

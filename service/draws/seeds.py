@@ -49,7 +49,7 @@ def aware(t: dt.datetime | None) -> dt.datetime | None:
 
 
 def commit(session: Session, plan_id: int, source: str, public_at: dt.datetime | None, actor: Actor) -> SeedCommitment:
-    """Record where the plan's seed will come from, at the server's time, by ``actor``."""
+    """Record where the plan's seed will come from, at the server's time, by ``actor`` (audited)."""
     get_plan(session, plan_id)  # 404 for an unknown plan
     source = " ".join(source.split())
     if len(source) < 4:
@@ -64,6 +64,9 @@ def commit(session: Session, plan_id: int, source: str, public_at: dt.datetime |
     session.add(row)
     session.flush()
     session.refresh(row)  # fixed_at as the trigger set it
+    record(session, actor, "seed_commit", "seed_commitment", row.id,
+           detail={"plan_id": plan_id, "source": row.source,
+                   "public_at": row.public_at.isoformat() if row.public_at else None})  # fmt: skip
     return row
 
 
@@ -97,7 +100,7 @@ def commitment_for_draw(session: Session, plan_id: int, commitment_id: int) -> S
 
 def county_draw(session: Session, plan_id: int, seed: str, commitment_id: int | None, actor: Actor) -> Draw:
     """The county draw of a plan with ``seed``, naming the commitment it was read from when one is given
-    (checked by ``commitment_for_draw``); the API and the CLI both draw through here."""
+    (checked by ``commitment_for_draw``); audited. The API and the CLI both draw through here."""
     commitment = None
     if commitment_id is not None:
         get_plan(session, plan_id)  # 404 for an unknown plan before anything about its commitments
@@ -106,6 +109,8 @@ def county_draw(session: Session, plan_id: int, seed: str, commitment_id: int | 
     if commitment is not None:
         draw.seed_commitment_id = commitment.id
         session.flush()
+    record(session, actor, "draw_units", "draw", draw.id,
+           detail={"plan_id": plan_id, "seed": seed, "seed_commitment_id": commitment_id})  # fmt: skip
     return draw
 
 
@@ -155,9 +160,6 @@ def create(principal: Permit(Permission.DRAW), session: SessionDep, plan_id: Id,
     """Record the public source the seed will be read from (and when it becomes public); the time is the
     server's, the account the caller's. Cannot be changed afterwards."""
     row = commit(session, plan_id, body.source, body.public_at, principal.actor)
-    record(session, principal.actor, "seed_commit", "seed_commitment", row.id,
-           detail={"plan_id": plan_id, "source": row.source,
-                   "public_at": row.public_at.isoformat() if row.public_at else None})  # fmt: skip
     session.commit()
     return _out(row, None)
 

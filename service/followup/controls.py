@@ -44,13 +44,16 @@ def _form_record(session: Session, principal: Principal, case: ControlCase, insp
     return chosen
 
 
-def _clear_or_reopen(session: Session, principal: Principal, case: ControlCase, at_risk: bool) -> None:
-    """Clear the case of an inspection submitted again without the risk; open it again if the risk is back."""
+def _clear_or_reopen(session: Session, principal: Principal, case: ControlCase, inspection: Inspection) -> None:
+    """Clear the case of an inspection submitted again without the risk; open it again if the risk is back
+    (a new alert, with the form's measures as a new record)."""
+    at_risk = needs_control(inspection.summary or {})
     if at_risk == (case.cleared_at is None):
         return
     if at_risk:
         case.cleared_at = case.cleared_by_account_id = None
         case.acknowledged_at = case.acknowledged_by_account_id = None  # a new alert for the city office
+        _form_record(session, principal, case, inspection)
         action = "control_reopen"
     else:
         case.cleared_at, case.cleared_by_account_id = dt.datetime.now(dt.UTC), principal.account_id
@@ -67,16 +70,11 @@ def ensure_case(session: Session, principal: Principal, inspection: Inspection) 
     and open again (with the form's measures as a new record) when the risk comes back."""
     if inspection.status not in ("submitted", "approved"):
         return None
-    at_risk = needs_control(inspection.summary or {})
     case = session.query(ControlCase).filter_by(inspection_id=inspection.id).with_for_update().one_or_none()
     if case is not None:
-        reopened = at_risk and case.cleared_at is not None
-        _clear_or_reopen(session, principal, case, at_risk)
-        if reopened:
-            _form_record(session, principal, case, inspection)
-            session.flush()
+        _clear_or_reopen(session, principal, case, inspection)
         return case
-    if not at_risk:
+    if not needs_control(inspection.summary or {}):
         return None
     case = ControlCase(inspection_id=inspection.id, draw_id=inspection.draw_id, house_id=inspection.house_id,
                        unit_code=inspection.unit_code, city_code=_city_of(session, inspection.unit_code), version=1,

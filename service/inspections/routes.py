@@ -62,9 +62,9 @@ def list_inspections(
 def house(principal: Reader, session: SessionDep, settings: SettingsDep, draw_id: Id, house_id: Id) -> HouseFormOut:
     """What the phone needs to inspect the house: its platform record and the inspection so far."""
     reg = S.registry(session, draw_id, house_id)
-    replaced = reg["team_id"] is None and principal.role is Role.INSPECTOR  # the phone of the team it had
-    if replaced and (replaced := S.replaced_message(session, principal, draw_id, reg)):
-        raise NotFound(replaced, f"House {house_id} was replaced in draw {draw_id}.")
+    if reg["team_id"] is None and principal.role is Role.INSPECTOR:  # the phone of the team it had
+        if replaced := S.replaced_message(session, principal, draw_id, reg):
+            raise NotFound(replaced, f"House {house_id} was replaced in draw {draw_id}.")
     S.check_reach(principal, reg["unit_code"], reg["team_id"])
     return house_form(session, draw_id, reg, settings.inspection)
 

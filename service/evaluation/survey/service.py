@@ -22,6 +22,7 @@ import datetime as dt
 import secrets
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -218,7 +219,9 @@ def revoke(session: Session, principal: Principal, batch_id: int, tokens: list[s
     batch = _batch(session, principal, batch_id)
     rows = session.query(SurveyToken).filter_by(batch_id=batch.id).with_for_update().all()
     if tokens is None:
-        chosen = [t for t in rows if not answered(session, t)]
+        used = set(session.scalars(select(SurveyResponse.token_id).where(
+            SurveyResponse.token_id.in_([t.id for t in rows]))))  # fmt: skip
+        chosen = [t for t in rows if t.id not in used]
     else:
         by_token = {t.token: t for t in rows}
         unknown = len(set(tokens) - set(by_token))
